@@ -1,0 +1,145 @@
+"""Every workflow of this repository is a nox session. `nox -l` lists them.
+
+Stages come from stages/stages.toml (tools/stages.py); no session knows a stage by its number.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "tools"))
+import stages as manifest  # noqa: E402
+
+nox.options.default_venv_backend = "uv|virtualenv"
+# `nox` with no arguments: everything that needs nothing but Python (SQLite, no browser required).
+nox.options.sessions = ["lint", "repo", "stage", "own"]
+
+PYTHON = "3.11"
+STAGES = manifest.load()
+WITH_OWN_TESTS = [stage for stage in STAGES if stage.own_tests]
+POSTGRES_URL = os.environ.get("POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+RUFF = "ruff==0.17.5"
+
+
+def stage_param(stages):
+    return nox.parametrize("stage", [nox.param(stage, id=stage.number) for stage in stages])
+
+
+def install_stage(session: nox.Session, stage: manifest.Stage, *requirements: Path) -> None:
+    """A stage sees only the dependencies its own requirements file adds, plus the test harness."""
+    args = ["-r", str(stage.path / "requirements.txt")]
+    for extra in requirements:
+        args += ["-r", str(extra)]
+    session.install(*args)
+
+
+def run_golden(session: nox.Session, stage: manifest.Stage, database_url: str, *extra: str) -> None:
+    install_stage(session, stage, ROOT / "tests" / "requirements.txt")
+    env = {"STAGE": stage.dir, "DATABASE_URL": database_url}
+    session.run("pytest", "tests/stage", "-p", "no:cacheprovider", *extra, *session.posargs, env=env)
+
+
+def sqlite_url(session: nox.Session) -> str:
+    return f"sqlite:///{Path(session.create_tmp()) / 'golden.db'}"
+
+
+@nox.session(python=PYTHON)
+@stage_param(STAGES)
+def stage(session: nox.Session, stage: manifest.Stage) -> None:
+    """Run the shared snapshot suite against one stage on SQLite (all stages: `nox -s stage`)."""
+    (Path(session.create_tmp()) / "golden.db").unlink(missing_ok=True)
+    run_golden(session, stage, sqlite_url(session))
+
+
+@nox.session(python=PYTHON)
+@stage_param(STAGES)
+def stage_pg(session: nox.Session, stage: manifest.Stage) -> None:
+    """The same suite and the same snapshots on PostgreSQL ($POSTGRES_URL, default 127.0.0.1:5432/test)."""
+    run_golden(session, stage, POSTGRES_URL)
+
+
+@nox.session(python=PYTHON)
+def snapshots(session: nox.Session) -> None:
+    """Re-record the golden snapshots. Only from the golden stage: every other stage is compared read-only."""
+    golden = manifest.golden()
+    if session.posargs and not session.posargs[0].startswith("-"):
+        if manifest.find(session.posargs[0]) != golden:
+            session.error(f"snapshots are recorded from {golden.dir} only; fix the stage, not the snapshot")
+        session.posargs.pop(0)
+    run_golden(session, golden, sqlite_url(session), "--snapshot-update")
+
+
+@nox.session(python=PYTHON)
+@stage_param(WITH_OWN_TESTS)
+def own(session: nox.Session, stage: manifest.Stage) -> None:
+    """A stage's own test suite (the tests a user writes for their async app), on SQLite."""
+    install_stage(session, stage, stage.path / "requirements-dev.txt")
+    session.chdir(stage.path)
+    session.run("pytest", stage.own_tests, "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+@stage_param(WITH_OWN_TESTS)
+def own_pg(session: nox.Session, stage: manifest.Stage) -> None:
+    """A stage's own test suite on PostgreSQL."""
+    install_stage(session, stage, stage.path / "requirements-dev.txt")
+    session.chdir(stage.path)
+    env = {"DATABASE_URL": POSTGRES_URL}
+    session.run("pytest", stage.own_tests, "-p", "no:cacheprovider", *session.posargs, env=env)
+
+
+@nox.session(python=PYTHON)
+def repo(session: nox.Session) -> None:
+    """Repository checks: the manifest and stage diffs, the git tags, MIGRATION.md against the code."""
+    session.install("-r", "tests/repo/requirements.txt")
+    session.run("pytest", "tests/repo", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check over the whole repository."""
+    session.install(RUFF)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=PYTHON)
+def serve(session: nox.Session) -> None:
+    """Run a stage with uvicorn on http://127.0.0.1:8000: `nox -s serve -- 04` (default: the newest)."""
+    stage = manifest.find(session.posargs[0]) if session.posargs else STAGES[-1]
+    install_stage(session, stage)
+    session.chdir(stage.path)
+    session.log(f"serving {stage.dir}: {stage.title}")
+    session.run("uvicorn", "main:app", "--host", "127.0.0.1", "--port", "8000", *session.posargs[1:])
+
+
+@nox.session(python=False)
+def diff(session: nox.Session) -> None:
+    """Show one step of the migration: `nox -s diff -- 04` diffs stage 03 against stage 04."""
+    if not session.posargs:
+        session.error("name a stage: nox -s diff -- 04")
+    stage = manifest.find(session.posargs[0])
+    before = manifest.previous(stage)
+    if before is None:
+        session.error(f"{stage.dir} is the baseline; it has no previous stage")
+    color = "--color=always" if sys.stdout.isatty() else "--color=never"
+    session.run(
+        "git", "diff", "--no-index", color, "--stat", "--patch",
+        f"stages/{before.dir}", f"stages/{stage.dir}",
+        success_codes=[0, 1], external=True,
+    )  # fmt: skip
+
+
+@nox.session(python=False)
+def tags(session: nox.Session) -> None:
+    """Build the linear `stages` branch (one commit per stage) and tags stage-00 ... from HEAD."""
+    session.run(sys.executable, "tools/tags.py", *session.posargs, external=True)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Regenerate MIGRATION.md's excerpts from the real stage diffs (the repo session checks them)."""
+    session.run("python", "tools/guide.py", "--write", *session.posargs)
