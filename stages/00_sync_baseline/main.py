@@ -70,7 +70,8 @@ def get_post_or_404(db: Session, post_id: int) -> models.Post:
 @app.get("/", include_in_schema=False, name="home")
 @app.get("/posts", include_in_schema=False, name="posts")
 def home(request: Request, db: DbSession):
-    posts = db.execute(select(models.Post).order_by(*NEWEST_FIRST)).scalars().all()
+    query = select(models.Post).order_by(*NEWEST_FIRST)
+    posts = db.scalars(query).all()
     return templates.TemplateResponse(request, "home.html", {"posts": posts, "title": "Home"})
 
 
@@ -83,11 +84,8 @@ def post_page(request: Request, post_id: ItemId, db: DbSession):
 @app.get("/users/{user_id}/posts", include_in_schema=False)
 def user_posts_page(request: Request, user_id: ItemId, db: DbSession):
     user = get_user_or_404(db, user_id)
-    posts = (
-        db.execute(select(models.Post).where(models.Post.user_id == user_id).order_by(*NEWEST_FIRST))
-        .scalars()
-        .all()
-    )
+    query = select(models.Post).where(models.Post.user_id == user_id).order_by(*NEWEST_FIRST)
+    posts = db.scalars(query).all()
     context = {"user": user, "posts": posts, "title": f"Posts by {user.username}"}
     return templates.TemplateResponse(request, "user_posts.html", context)
 
@@ -136,8 +134,8 @@ def delete_user(user_id: ItemId, db: DbSession):
 @app.get("/api/users/{user_id}/posts", response_model=list[schemas.PostResponse])
 def get_user_posts(user_id: ItemId, db: DbSession):
     get_user_or_404(db, user_id)
-    result = db.execute(select(models.Post).where(models.Post.user_id == user_id).order_by(*NEWEST_FIRST))
-    return result.scalars().all()
+    query = select(models.Post).where(models.Post.user_id == user_id).order_by(*NEWEST_FIRST)
+    return db.scalars(query).all()
 
 
 # Posts API
@@ -149,8 +147,8 @@ def get_posts(
     skip: Annotated[int, Query(ge=0, le=schemas.MAX_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 100,
 ):
-    result = db.execute(select(models.Post).order_by(*NEWEST_FIRST).offset(skip).limit(limit))
-    return result.scalars().all()
+    query = select(models.Post).order_by(*NEWEST_FIRST).offset(skip).limit(limit)
+    return db.scalars(query).all()
 
 
 @app.post("/api/posts", response_model=schemas.PostResponse, status_code=201)
@@ -205,7 +203,7 @@ def is_api(request: Request) -> bool:
 
 
 @app.exception_handler(StarletteHTTPException)
-def http_exception_handler(request: Request, exc: StarletteHTTPException):
+def handle_http_error(request: Request, exc: StarletteHTTPException):
     if is_api(request):
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
     context = {"status_code": exc.status_code, "detail": exc.detail, "title": "Error"}
@@ -215,9 +213,18 @@ def http_exception_handler(request: Request, exc: StarletteHTTPException):
 
 
 @app.exception_handler(RequestValidationError)
-def validation_exception_handler(request: Request, exc: RequestValidationError):
+def handle_validation_error(request: Request, exc: RequestValidationError):
     if is_api(request):
         return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
     detail = "; ".join(f"{error['loc'][-1]}: {error['msg']}" for error in exc.errors())
     context = {"status_code": 422, "detail": detail, "title": "Error"}
     return templates.TemplateResponse(request, "error.html", context, status_code=422)
+
+
+@app.exception_handler(Exception)
+def handle_unexpected_error(request: Request, exc: Exception):
+    # The error is logged by the server; the client gets the usual error shape and no traceback.
+    if is_api(request):
+        return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
+    context = {"status_code": 500, "detail": "Internal Server Error", "title": "Error"}
+    return templates.TemplateResponse(request, "error.html", context, status_code=500)
