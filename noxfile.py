@@ -17,7 +17,6 @@ nox.options.default_venv_backend = "uv|virtualenv"
 # `nox` with no arguments: everything that needs nothing but Python (SQLite, no browser required).
 nox.options.sessions = ["lint", "repo", "stage", "own"]
 
-PYTHON = "3.11"
 STAGES = manifest.load()
 WITH_OWN_TESTS = [stage for stage in STAGES if stage.own_tests]
 POSTGRES_URL = os.environ.get("POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -46,7 +45,7 @@ def sqlite_url(session: nox.Session) -> str:
     return f"sqlite:///{Path(session.create_tmp()) / 'golden.db'}"
 
 
-@nox.session(python=PYTHON)
+@nox.session
 @stage_param(STAGES)
 def stage(session: nox.Session, stage: manifest.Stage) -> None:
     """Run the shared snapshot suite against one stage on SQLite (all stages: `nox -s stage`)."""
@@ -54,14 +53,14 @@ def stage(session: nox.Session, stage: manifest.Stage) -> None:
     run_golden(session, stage, sqlite_url(session))
 
 
-@nox.session(python=PYTHON)
+@nox.session
 @stage_param(STAGES)
 def stage_pg(session: nox.Session, stage: manifest.Stage) -> None:
     """The same suite and the same snapshots on PostgreSQL ($POSTGRES_URL, default 127.0.0.1:5432/test)."""
     run_golden(session, stage, POSTGRES_URL)
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def snapshots(session: nox.Session) -> None:
     """Re-record the golden snapshots. Only from the golden stage: every other stage is compared read-only."""
     golden = manifest.golden()
@@ -72,7 +71,7 @@ def snapshots(session: nox.Session) -> None:
     run_golden(session, golden, sqlite_url(session), "--snapshot-update")
 
 
-@nox.session(python=PYTHON)
+@nox.session
 @stage_param(WITH_OWN_TESTS)
 def own(session: nox.Session, stage: manifest.Stage) -> None:
     """A stage's own test suite (the tests a user writes for their async app), on SQLite."""
@@ -81,7 +80,7 @@ def own(session: nox.Session, stage: manifest.Stage) -> None:
     session.run("pytest", stage.own_tests, "-p", "no:cacheprovider", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session
 @stage_param(WITH_OWN_TESTS)
 def own_pg(session: nox.Session, stage: manifest.Stage) -> None:
     """A stage's own test suite on PostgreSQL."""
@@ -91,14 +90,14 @@ def own_pg(session: nox.Session, stage: manifest.Stage) -> None:
     session.run("pytest", stage.own_tests, "-p", "no:cacheprovider", *session.posargs, env=env)
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def repo(session: nox.Session) -> None:
     """Repository checks: the manifest and stage diffs, the git tags, MIGRATION.md against the code."""
     session.install("-r", "tests/repo/requirements.txt")
     session.run("pytest", "tests/repo", "-p", "no:cacheprovider", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over the whole repository."""
     session.install(RUFF)
@@ -106,7 +105,7 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def serve(session: nox.Session) -> None:
     """Run a stage with uvicorn on http://127.0.0.1:8000: `nox -s serve -- 04` (default: the newest)."""
     stage = manifest.find(session.posargs[0]) if session.posargs else STAGES[-1]
@@ -139,7 +138,7 @@ def tags(session: nox.Session) -> None:
     session.run(sys.executable, "tools/tags.py", *session.posargs, external=True)
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def docs(session: nox.Session) -> None:
     """Regenerate MIGRATION.md's excerpts from the real stage diffs (the repo session checks them)."""
     session.run("python", "tools/guide.py", "--write", *session.posargs)

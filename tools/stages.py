@@ -34,8 +34,9 @@ class Stage:
         return self.dir.split("_", 1)[0]
 
 
-def load() -> list[Stage]:
-    entries = tomllib.loads(MANIFEST.read_text(encoding="utf-8"))["stage"]
+def load(text: str | None = None) -> list[Stage]:
+    """The stages in order; from the manifest file, or from its text (e.g. as committed)."""
+    entries = tomllib.loads(text or MANIFEST.read_text(encoding="utf-8"))["stage"]
     return [Stage(**{**entry, "may_change": tuple(entry.get("may_change", ()))}) for entry in entries]
 
 
