@@ -5,6 +5,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
+
 import stages
 
 IGNORED = ["__pycache__", "*.pyc", "*.db", "*.db-*", ".pytest_cache", ".nox"]
@@ -16,7 +17,8 @@ def files(root: Path) -> set[str]:
     found = set()
     for path in root.rglob("*"):
         relative = path.relative_to(root)
-        if path.is_file() and not any(fnmatch(part, pattern) for part in relative.parts for pattern in IGNORED):
+        ignored = any(fnmatch(part, pattern) for part in relative.parts for pattern in IGNORED)
+        if path.is_file() and not ignored:
             found.add(relative.as_posix())
     return found
 
