@@ -60,6 +60,25 @@ def stage_pg(session: nox.Session, stage: manifest.Stage) -> None:
     run_golden(session, stage, POSTGRES_URL)
 
 
+# Examples per API operation; the short run inside `stage` uses tests/stage/test_fuzz.py's default.
+FUZZ_EXAMPLES = "100"
+
+
+@nox.session
+@nox.parametrize(
+    ["stage", "database"],
+    [nox.param(stage, db, id=f"{stage.number}-{db}") for stage in STAGES for db in ("sqlite", "postgresql")],
+)
+def fuzz(session: nox.Session, stage: manifest.Stage, database: str) -> None:
+    """The schemathesis run at length, for one stage on one database (all of them: `nox -s fuzz`)."""
+    install_stage(session, stage, ROOT / "tests" / "requirements.txt")
+    if database == "sqlite":
+        (Path(session.create_tmp()) / "golden.db").unlink(missing_ok=True)
+    url = sqlite_url(session) if database == "sqlite" else POSTGRES_URL
+    env = {"STAGE": stage.dir, "DATABASE_URL": url, "FUZZ_EXAMPLES": FUZZ_EXAMPLES}
+    session.run("pytest", "tests/stage/test_fuzz.py", "-p", "no:cacheprovider", *session.posargs, env=env)
+
+
 @nox.session
 def snapshots(session: nox.Session) -> None:
     """Re-record the golden snapshots. Only from the golden stage: every other stage is compared read-only."""
@@ -115,6 +134,17 @@ def serve(session: nox.Session) -> None:
     session.run("uvicorn", "main:app", "--host", "127.0.0.1", "--port", "8000", *session.posargs[1:])
 
 
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmark the stages marked bench = true (needs wrk and PostgreSQL): results in bench/report/.
+
+    The full run takes about 20 minutes; `nox -s bench -- --quick` takes seconds and fails if the harness
+    is broken (CI runs it).
+    """
+    session.install("-r", "bench/requirements.txt")
+    session.run("python", "bench/run.py", *session.posargs, env={"POSTGRES_URL": POSTGRES_URL})
+
+
 @nox.session(python=False)
 def diff(session: nox.Session) -> None:
     """Show one step of the migration: `nox -s diff -- 04` diffs stage 03 against stage 04."""
@@ -140,5 +170,5 @@ def tags(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Regenerate MIGRATION.md's excerpts from the real stage diffs (the repo session checks them)."""
+    """Regenerate MIGRATION.md's excerpts and README.md's stage table from the stages (repo checks them)."""
     session.run("python", "tools/guide.py", "--write", *session.posargs)

@@ -24,6 +24,7 @@ class Stage:
     tables_on_import: bool = True
     lazy_raise: bool = False
     own_tests: str | None = None
+    bench: bool = False
 
     @property
     def path(self) -> Path:

@@ -1,3 +1,5 @@
+import math
+import re
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,6 +22,27 @@ import schemas
 from database import Base, async_engine, engine, get_db
 
 SHARED = Path(__file__).resolve().parents[2] / "shared_templates"
+
+
+class LimitBodySize:
+    """Answer 413 to a request body over max_bytes, whether or not it announces its length."""
+
+    def __init__(self, app, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send):
+        received = 0
+
+        async def receive_at_most():
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise HTTPException(status_code=413, detail="Request body too large")
+            return message
+
+        await self.app(scope, receive_at_most if scope["type"] == "http" else receive, send)
 
 
 @asynccontextmanager
@@ -34,12 +57,23 @@ async def lifespan(app: FastAPI):
 
 
 app = FastAPI(title="Blog", lifespan=lifespan)
+# Far above the largest valid request (a 10,000-character post), far below what would hurt the server.
+app.add_middleware(LimitBodySize, max_bytes=1_000_000)
 app.mount("/static", StaticFiles(directory=SHARED / "static"), name="static")
 templates = Jinja2Templates(directory=SHARED / "templates")
 
+# Every API route ends with a commit, which hands its connection back to the pool before the response is
+# serialized: a sync route's response waits for a worker thread, and waiting with a connection deadlocks.
 DbSession = Annotated[Session, Depends(get_db)]
 ItemId = Annotated[int, PathParam(ge=1, le=schemas.MAX_ID)]
 NEWEST_FIRST = (models.Post.date_posted.desc(), models.Post.id.desc())
+# The error answers the API routes give besides 422, for the OpenAPI schema. FastAPI itself answers 400
+# to a body it cannot read as JSON at all (not UTF-8, or nested too deep).
+NOT_FOUND = {404: {"model": schemas.Message, "description": "Not found"}}
+BAD_BODY = {400: {"model": schemas.Message, "description": "Body not readable as JSON"}}
+TAKEN = {
+    400: {"model": schemas.Message, "description": "Body not readable as JSON, or username or email taken"}
+}
 
 
 def commit_or_raise(db: Session, missing: str, conflict: str = "") -> None:
@@ -47,8 +81,11 @@ def commit_or_raise(db: Session, missing: str, conflict: str = "") -> None:
     try:
         db.commit()
     except IntegrityError:
+        # A username or email taken meanwhile (conflict), or the user a post points to deleted.
         db.rollback()
-        raise HTTPException(status_code=400, detail=conflict or missing) from None
+        if conflict:
+            raise HTTPException(status_code=400, detail=conflict) from None
+        raise HTTPException(status_code=404, detail="User not found") from None
     except StaleDataError:
         db.rollback()
         raise HTTPException(status_code=404, detail=missing) from None
@@ -104,22 +141,23 @@ def user_posts_page(request: Request, user_id: ItemId, db: DbSession):
 # Users API
 
 
-@app.post("/api/users", response_model=schemas.UserResponse, status_code=201)
+@app.post("/api/users", response_model=schemas.UserResponse, status_code=201, responses=TAKEN)
 def create_user(user: schemas.UserCreate, db: DbSession):
     ensure_available(db, user.username, user.email)
     new_user = models.User(username=user.username, email=user.email)
     db.add(new_user)
     commit_or_raise(db, "User not found", conflict="Username or email already exists")
-    db.refresh(new_user)
     return new_user
 
 
-@app.get("/api/users/{user_id}", response_model=schemas.UserResponse)
+@app.get("/api/users/{user_id}", response_model=schemas.UserResponse, responses=NOT_FOUND)
 def get_user(user_id: ItemId, db: DbSession):
-    return get_user_or_404(db, user_id)
+    user = get_user_or_404(db, user_id)
+    db.commit()
+    return user
 
 
-@app.patch("/api/users/{user_id}", response_model=schemas.UserResponse)
+@app.patch("/api/users/{user_id}", response_model=schemas.UserResponse, responses=NOT_FOUND | TAKEN)
 def update_user(user_id: ItemId, user_update: schemas.UserUpdate, db: DbSession):
     user = get_user_or_404(db, user_id)
     changes = user_update.model_dump(exclude_none=True)
@@ -131,18 +169,19 @@ def update_user(user_id: ItemId, user_update: schemas.UserUpdate, db: DbSession)
     for field, value in changes.items():
         setattr(user, field, value)
     commit_or_raise(db, "User not found", conflict="Username or email already exists")
-    db.refresh(user)
     return user
 
 
-@app.delete("/api/users/{user_id}", status_code=204)
+@app.delete("/api/users/{user_id}", status_code=204, responses=NOT_FOUND)
 def delete_user(user_id: ItemId, db: DbSession):
-    user = get_user_or_404(db, user_id)
-    db.delete(user)
-    commit_or_raise(db, "User not found")
+    # One statement, so that of two concurrent deletes only one succeeds; the database deletes the posts.
+    result = db.execute(delete(models.User).where(models.User.id == user_id))
+    db.commit()
+    if result.rowcount == 0:
+        raise HTTPException(status_code=404, detail="User not found")
 
 
-@app.get("/api/users/{user_id}/posts", response_model=list[schemas.PostResponse])
+@app.get("/api/users/{user_id}/posts", response_model=list[schemas.PostResponse], responses=NOT_FOUND)
 def get_user_posts(user_id: ItemId, db: DbSession):
     get_user_or_404(db, user_id)
     query = (
@@ -151,7 +190,9 @@ def get_user_posts(user_id: ItemId, db: DbSession):
         .options(selectinload(models.Post.author))
         .order_by(*NEWEST_FIRST)
     )
-    return db.scalars(query).all()
+    posts = db.scalars(query).all()
+    db.commit()
+    return posts
 
 
 # Posts API
@@ -170,51 +211,53 @@ def get_posts(
         .offset(skip)
         .limit(limit)
     )
-    return db.scalars(query).all()
+    posts = db.scalars(query).all()
+    db.commit()
+    return posts
 
 
-@app.post("/api/posts", response_model=schemas.PostResponse, status_code=201)
+@app.post("/api/posts", response_model=schemas.PostResponse, status_code=201, responses=NOT_FOUND | BAD_BODY)
 def create_post(post: schemas.PostCreate, db: DbSession):
-    get_user_or_404(db, post.user_id)
-    new_post = models.Post(title=post.title, content=post.content, user_id=post.user_id)
+    author = get_user_or_404(db, post.user_id)
+    new_post = models.Post(title=post.title, content=post.content, author=author)
     db.add(new_post)
     commit_or_raise(db, "User not found")
-    db.refresh(new_post, attribute_names=["author"])
     return new_post
 
 
-@app.get("/api/posts/{post_id}", response_model=schemas.PostResponse)
+@app.get("/api/posts/{post_id}", response_model=schemas.PostResponse, responses=NOT_FOUND)
 def get_post(post_id: ItemId, db: DbSession):
-    return get_post_or_404(db, post_id)
-
-
-@app.put("/api/posts/{post_id}", response_model=schemas.PostResponse)
-def replace_post(post_id: ItemId, post_data: schemas.PostCreate, db: DbSession):
     post = get_post_or_404(db, post_id)
-    get_user_or_404(db, post_data.user_id)
-    post.title = post_data.title
-    post.content = post_data.content
-    post.user_id = post_data.user_id
-    commit_or_raise(db, "Post not found")
-    db.refresh(post, attribute_names=["author"])
+    db.commit()
     return post
 
 
-@app.patch("/api/posts/{post_id}", response_model=schemas.PostResponse)
+@app.put("/api/posts/{post_id}", response_model=schemas.PostResponse, responses=NOT_FOUND | BAD_BODY)
+def replace_post(post_id: ItemId, post_data: schemas.PostCreate, db: DbSession):
+    post = get_post_or_404(db, post_id)
+    post.author = get_user_or_404(db, post_data.user_id)
+    post.title = post_data.title
+    post.content = post_data.content
+    commit_or_raise(db, "Post not found")
+    return post
+
+
+@app.patch("/api/posts/{post_id}", response_model=schemas.PostResponse, responses=NOT_FOUND | BAD_BODY)
 def update_post(post_id: ItemId, post_data: schemas.PostUpdate, db: DbSession):
     post = get_post_or_404(db, post_id)
     for field, value in post_data.model_dump(exclude_none=True).items():
         setattr(post, field, value)
     commit_or_raise(db, "Post not found")
-    db.refresh(post, attribute_names=["author"])
     return post
 
 
-@app.delete("/api/posts/{post_id}", status_code=204)
+@app.delete("/api/posts/{post_id}", status_code=204, responses=NOT_FOUND)
 def delete_post(post_id: ItemId, db: DbSession):
-    post = get_post_or_404(db, post_id)
-    db.delete(post)
-    commit_or_raise(db, "Post not found")
+    # One statement, so that of two concurrent deletes only one succeeds.
+    result = db.execute(delete(models.Post).where(models.Post.id == post_id))
+    db.commit()
+    if result.rowcount == 0:
+        raise HTTPException(status_code=404, detail="Post not found")
 
 
 # Errors: JSON under /api, the error page everywhere else
@@ -234,10 +277,20 @@ def handle_http_error(request: Request, exc: StarletteHTTPException):
     )
 
 
+def printable(value):
+    """A lone surrogate ("\\ud800" in JSON) has no UTF-8 form, NaN and Infinity have no JSON form."""
+    if isinstance(value, str):
+        return re.sub("[\ud800-\udfff]", "\ufffd", value)
+    return value if math.isfinite(value) else str(value)
+
+
 @app.exception_handler(RequestValidationError)
 def handle_validation_error(request: Request, exc: RequestValidationError):
+    # The errors echo the input: make what JSON in UTF-8 cannot carry printable before answering.
+    errors = jsonable_encoder(exc.errors(), custom_encoder={str: printable, float: printable})
+    exc = RequestValidationError(errors, body=exc.body)
     if is_api(request):
-        return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+        return JSONResponse({"detail": exc.errors()}, status_code=422)
     detail = "; ".join(f"{error['loc'][-1]}: {error['msg']}" for error in exc.errors())
     context = {"status_code": 422, "detail": detail, "title": "Error"}
     return templates.TemplateResponse(request, "error.html", context, status_code=422)

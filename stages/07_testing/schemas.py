@@ -18,7 +18,8 @@ Username = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(no_
 Email = Annotated[EmailStr, Field(max_length=120)]
 Title = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(no_nul)]
 Content = Annotated[str, Field(min_length=1, max_length=10_000), AfterValidator(no_nul)]
-UserId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# strict: a JSON integer only, not true, 1.0 or "1".
+UserId = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
 
 
 class UserCreate(BaseModel):
@@ -61,3 +62,7 @@ class PostResponse(BaseModel):
     user_id: int
     date_posted: datetime
     author: UserResponse
+
+
+class Message(BaseModel):
+    detail: str

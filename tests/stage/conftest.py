@@ -18,6 +18,7 @@ import sqlalchemy as sa
 import time_machine
 from asgi_lifespan import LifespanManager
 
+from liveserver import LiveServer
 from snapshots import HTMLSnapshot, JSONSnapshot, TextSnapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,9 +35,11 @@ sys.path.insert(0, str(STAGE.path))
 
 START = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 UNRECORDED_HEADERS = {"date", "server", "content-length", "etag", "last-modified"}
+TALLIES = pytest.StashKey[list[str]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.stash[TALLIES] = []
     if config.getoption("--snapshot-update", default=False) and not STAGE.golden:
         raise pytest.UsageError(
             f"snapshots are recorded from the golden stage ({stages.golden().dir}) only; "
@@ -47,6 +50,13 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header() -> str:
     backend = sa.make_url(os.environ["DATABASE_URL"]).get_backend_name()
     return f"stage: {STAGE.dir} ({STAGE.title}); database: {backend}"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    if config.stash.get(TALLIES, None):
+        terminalreporter.section(f"requests sent, 5xx seen, rows lost ({STAGE.dir})")
+        for line in config.stash[TALLIES]:
+            terminalreporter.line(line)
 
 
 @pytest.fixture
@@ -66,9 +76,16 @@ def app():
 
 @pytest.fixture(scope="session")
 def harness_engine():
-    """The harness's own synchronous connection, whatever driver the stage uses."""
+    """The harness's own synchronous connection, whatever driver the stage uses.
+
+    The tables are dropped and created again from the stage's models first: a table left by an older run
+    would keep its old constraints, since create_all never alters a table that exists.
+    """
     url = sa.make_url(os.environ["DATABASE_URL"])
     engine = sa.create_engine(url.set(drivername=url.get_backend_name()))
+    metadata = importlib.import_module("models").Base.metadata
+    metadata.drop_all(engine)
+    metadata.create_all(engine)
     yield engine
     engine.dispose()
 
@@ -148,3 +165,41 @@ class Blog:
 @pytest.fixture
 def blog(client, clock) -> Blog:
     return Blog(client, clock)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, harness_engine):
+    """The stage under a real uvicorn process, shared by the tests of one module and always stopped.
+
+    It depends on harness_engine so that on PostgreSQL the shared tables are fresh before it starts.
+    """
+    workdir = tmp_path_factory.mktemp("live")
+    url = sa.make_url(os.environ["DATABASE_URL"])
+    database_url = f"sqlite:///{workdir / 'live.db'}" if url.get_backend_name() == "sqlite" else str(url)
+    server = LiveServer(STAGE.path, database_url, workdir)
+    try:
+        server.start()
+        empty_tables(server.db)
+        yield server
+    finally:
+        server.stop()
+        server.db.dispose()
+
+
+@pytest.fixture
+def live(live_server) -> LiveServer:
+    """The live server, with empty tables at the start of the test."""
+    empty_tables(live_server.db)
+    return live_server
+
+
+@pytest.fixture
+def tally(request):
+    """One line of counts (requests sent, 5xx seen, rows lost): printed now (-s) and in the run's summary."""
+
+    def tally(line: str) -> None:
+        line = f"{request.node.name}: {line}"
+        request.config.stash[TALLIES].append(line)
+        print(line)
+
+    return tally

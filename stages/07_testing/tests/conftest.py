@@ -15,7 +15,7 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from blockbuster import BlockBuster, BlockBusterFunction, blockbuster_ctx
-from sqlalchemy import make_url, text
+from sqlalchemy import event, make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 # database.py reads DATABASE_URL when it is imported, and the lifespan creates the tables through the
@@ -24,7 +24,7 @@ WORKDIR = tempfile.TemporaryDirectory(prefix="blog-tests-")
 if make_url(os.environ.get("DATABASE_URL", "sqlite://")).get_backend_name() != "postgresql":
     os.environ["DATABASE_URL"] = f"sqlite:///{Path(WORKDIR.name) / 'test.db'}"
 
-from database import ASYNC_DATABASE_URL, Base, get_async_db  # noqa: E402
+from database import ASYNC_DATABASE_URL, Base, enforce_foreign_keys, get_async_db  # noqa: E402
 from main import app  # noqa: E402
 
 
@@ -81,6 +81,8 @@ def blockbuster() -> Iterator[BlockBuster]:
 async def engine() -> AsyncIterator[AsyncEngine]:
     """The test database, with this app's tables created from scratch."""
     engine = create_async_engine(ASYNC_DATABASE_URL)
+    if engine.dialect.name == "sqlite":  # as database.py does: deleting a user cascades to their posts
+        event.listen(engine.sync_engine, "connect", enforce_foreign_keys)
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.drop_all)
         await conn.run_sync(Base.metadata.create_all)
