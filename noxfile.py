@@ -61,7 +61,7 @@ def stage_pg(session: nox.Session, stage: manifest.Stage) -> None:
 
 
 # Examples per API operation; the short run inside `stage` uses tests/stage/test_fuzz.py's default.
-FUZZ_EXAMPLES = "100"
+FUZZ_EXAMPLES = "50"
 
 
 @nox.session
