@@ -129,11 +129,11 @@ def num(value: float | None, digits: int = 1) -> str:
     return f"{value:.{digits}f}"
 
 
-def ratio_text(value: float | None) -> str:
+def ratio_text(value: float | None, short: bool = False) -> str:
     if value is None:
         return "–"
     if value == float("inf"):
-        return "∞ (baseline served nothing)"
+        return "∞" if short else "∞ (the baseline answered nothing within the run)"
     return f"{value:.2f}×"
 
 
@@ -303,7 +303,8 @@ def results_tables(data: Results) -> list[str]:
     lines = ["## Results", ""]
     lines.append(
         "Medians over the repetitions. `× base` is the median of the per-repetition ratios to "
-        f"{data.baseline} (same database, endpoint and concurrency). Latencies in ms, of the answers that "
+        f"{data.baseline} (same database, endpoint and concurrency; ∞ where the baseline answered nothing "
+        "within the run). Latencies in ms, of the answers that "
         "came within the run. `issues` counts stalled and late runs (see Method) and servers that did not "
         "answer a probe after a run with errors."
     )
@@ -323,7 +324,7 @@ def results_tables(data: Results) -> list[str]:
                     if not row:
                         continue
                     lines.append(
-                        f"| {concurrency} | {stage} | {num(row['rps'])} | {ratio_text(row['ratio'])} | "
+                        f"| {concurrency} | {stage} | {num(row['rps'])} | {ratio_text(row['ratio'], True)} | "
                         f"{num(row['p50_ms'])} | {p99_text(row)} | {row['non2xx']} | {row['timeouts']} | "
                         f"{row['socket_errors']} | {problems(row)} |"
                     )
@@ -339,7 +340,7 @@ def method(results: dict, data: Results) -> list[str]:
     plan = results["plan"]
     rtts = results.get("proxy_rtt_ms") or {}
     busy = sum(run["restarted"] == "busy" for run in results["runs"])
-    durations = ", ".join(f"{case['label']} {case['duration_s']} s" for case in data.cases)
+    durations = "; ".join(f"{case['label']}: {case['duration_s']} s" for case in data.cases)
     lines = [
         "## Method",
         "",
@@ -480,9 +481,24 @@ def profiles(results: dict, out: Path) -> list[str]:
     for name in found:
         text = (out / name).read_text(encoding="utf-8") if (out / name).exists() else ""
         header = text.splitlines()[:2]
-        own = text.split("most time of their own", 1)[-1].splitlines() if text else []
-        top = [line for line in own if "%" in line][:8]
+        own = [line for line in text.split("most time of their own", 1)[-1].splitlines() if "%" in line]
+        top = own[:8]
         lines += ["", f"[{name}]({name}): {' '.join(header)}", "", "```", *top, "```"]
+        in_driver = sum(float(line.split("%", 1)[0]) for line in own if "aiosqlite" in line)
+        if in_driver:
+            lines += [
+                "",
+                para(
+                    """Functions of aiosqlite alone take {share:.0f}% of the request time: every statement,
+                    fetch and commit goes to aiosqlite's own thread and its result comes back to the event
+                    loop through a future. A sync stage also uses threads, but a few per request (the route
+                    and its response run in the threadpool, where sqlite3 is called directly), not one hop
+                    per statement. That is the price of keeping SQLite off the event loop; no engine or pool
+                    setting removes it. asyncpg, by contrast, speaks PostgreSQL's protocol on the event loop
+                    itself.""",
+                    share=in_driver,
+                ),
+            ]
     return lines
 
 

@@ -52,9 +52,10 @@ WRK_TIMEOUT_S = 2
 # After a run, wait this long for the server to finish requests wrk abandoned, then restart it instead.
 IDLE_LIMIT_S = 2.0
 # A run is "stalled" when it serves less than this share of what the same server served with one connection
-# while the server used less than BUSY_CPU of a core (it was waiting, not working); "late" when it was busy.
+# while the server used less than BUSY_CPU of a core (stuck: a deadlocked server uses next to none); "late"
+# when it used more (working through a queue, on the CPU or waiting on a slow database).
 STALL_SHARE = 0.25
-BUSY_CPU = 0.5
+BUSY_CPU = 0.2
 VERSIONED = [
     "fastapi", "starlette", "pydantic", "uvicorn", "sqlalchemy", "greenlet",
     "psycopg", "asyncpg", "aiosqlite", "jinja2",
@@ -772,14 +773,19 @@ def main() -> int:
         "--keep-databases", action="store_true", help="leave the bench_NN PostgreSQL databases"
     )
     args = parser.parse_args()
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGHUP, on_signal)
+    # Also SIGINT: a shell starts background jobs with it ignored, and Python would keep it that way.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
 
     import report  # bench/report.py: the Markdown table and the charts
 
     started = time.monotonic()
-    plan = make_plan(args)
-    preflight(plan)
+    try:
+        plan = make_plan(args)
+        preflight(plan)
+    except HarnessError as error:
+        print(f"bench harness failed: {error}", file=sys.stderr)
+        return 2
     plan.out.mkdir(parents=True, exist_ok=True)
     for folder in ("db", "logs", "counts"):
         (WORK / folder).mkdir(parents=True, exist_ok=True)
