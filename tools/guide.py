@@ -6,11 +6,14 @@ An excerpt sits between two HTML comments (GitHub does not show them); everythin
     <!-- diff: stages/04_eager_loading/main.py "db.refresh" -->   only the hunks that contain that text
     <!-- code: stages/05_async_routes/database.py get_async_db -->  one def, class or assignment (ast)
     <!-- code: stages/05_async_routes/main.py delete_post context --> may also show lines the stage kept
+    <!-- file: recipes/conftest.py -->                    a whole file (a recipe, a recorded output)
+    <!-- table: tests/recipes/query_translation.py ROWS --> a Markdown table from a literal list of dicts
     ...
-    <!-- /diff -->  or  <!-- /code -->
+    <!-- /diff -->  or  <!-- /code -->  or  <!-- /file -->  or  <!-- /table -->
 
 Inside a stage's section (the `## ` heading right after `<a id="SECTION"></a>`, SECTION from
-stages/stages.toml) an excerpt must come from that stage and show what that stage changes.
+stages/stages.toml) an excerpt of a stage file must come from that stage and show what that stage changes.
+Files outside stages/ (recipes, recorded outputs, test data) may be shown anywhere.
 README.md's stage table is generated between <!-- stages:start --> and <!-- stages:end -->.
 
     python tools/guide.py           check: print what is stale or wrong, exit 1 if anything is
@@ -35,9 +38,17 @@ GUIDE = ROOT / "MIGRATION.md"
 README = ROOT / "README.md"
 MISTAKES = "mistakes-in-the-tutorial"  # the section whose table rows must each point at working code
 CODE_FENCES = {"python", "diff", "toml"}  # fenced blocks of these languages must be generated excerpts
+LANGUAGES = {".py": "python", ".toml": "toml", ".txt": "text"}  # the fence of a `file` excerpt
+# The columns of a `table` excerpt: each row of the list is a dict with these keys (and "note").
+TABLE_COLUMNS = {
+    "task": "To do",
+    "legacy": "Legacy `Query` API (sync `Session`)",
+    "sync": "2.0 style, still sync (`Session`)",
+    "async": "2.0 style on an `AsyncSession`",
+}
 
 MARKER = re.compile(
-    r"<!-- (?P<kind>diff|code): (?P<args>[^\n]*?) -->\n(?P<body>.*?)<!-- /(?P=kind) -->", re.S
+    r"<!-- (?P<kind>diff|code|file|table): (?P<args>[^\n]*?) -->\n(?P<body>.*?)<!-- /(?P=kind) -->", re.S
 )
 SECTION = re.compile(r'^<a id="(?P<id>[^"]+)"></a>\n## (?P<title>.+)$', re.M)
 HEADING = re.compile(r"^## ", re.M)
@@ -146,9 +157,10 @@ def code_region(path: str, name: str) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Excerpt:
-    kind: str  # "diff" or "code"
+    kind: str  # "diff", "code", "file" or "table"
     path: str  # relative to the repository
-    options: tuple[str, ...]  # diff: texts a shown hunk must contain; code: the name, then maybe "context"
+    # diff: texts a shown hunk must contain; code: the name, then maybe "context"; table: the name
+    options: tuple[str, ...]
     body: str
     offset: int  # where the marker starts in the guide
 
@@ -163,6 +175,10 @@ class Excerpt:
     def render(self) -> str:
         if self.kind == "diff":
             return fence("diff", diff_excerpt(self.path, self.options))
+        if self.kind == "file":
+            return fence(LANGUAGES.get(Path(self.path).suffix, "text"), read(self.path))
+        if self.kind == "table":
+            return markdown_table(literal(self.path, self.options[0]))
         first, last = code_region(self.path, self.options[0])
         lines = (ROOT / self.path).read_text(encoding="utf-8").splitlines(keepends=True)
         return fence("python", "".join(lines[first - 1 : last]))
@@ -170,6 +186,37 @@ class Excerpt:
 
 def fence(language: str, text: str) -> str:
     return f"```{language}\n{text.rstrip(chr(10))}\n```\n"
+
+
+def read(path: str) -> str:
+    file = ROOT / path
+    if not file.is_file():
+        raise GuideError(f"{path}: no such file")
+    return file.read_text(encoding="utf-8")
+
+
+def literal(path: str, name: str) -> list[dict[str, str]]:
+    """A module-level literal, read with ast: the module's imports need not be installed."""
+    node = find_node(ast.parse(read(path)), name)
+    if not isinstance(node, ast.Assign):
+        raise GuideError(f"{path}: no assignment named {name!r}")
+    try:
+        return ast.literal_eval(node.value)
+    except ValueError as error:
+        raise GuideError(f"{path}: {name} is not a literal: {error}") from None
+
+
+def markdown_table(rows: list[dict[str, str]]) -> str:
+    """One row per dict: its "note", if any, follows the task; each other cell is code."""
+
+    def code(text: str) -> str:
+        return f"`{text}`".replace("|", "\\|")
+
+    lines = ["| " + " | ".join(TABLE_COLUMNS.values()) + " |", "|---" * len(TABLE_COLUMNS) + "|"]
+    for row in rows:
+        task = row["task"] + (f" ({row['note']})" if row.get("note") else "")
+        lines.append("| " + " | ".join([task, *(code(row[key]) for key in list(TABLE_COLUMNS)[1:])]) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def excerpts(text: str) -> list[Excerpt]:
@@ -230,7 +277,7 @@ def problems(text: str) -> list[str]:
         stage = by_section.get(section.id) if section else None
         try:
             excerpt.render()
-            if stage is not None:
+            if stage is not None and stage_of(excerpt.path) is not None:
                 shown.add(stage.dir)
                 found += section_problems(excerpt, stage)
         except GuideError as error:
