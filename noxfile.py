@@ -15,7 +15,7 @@ import stages as manifest  # noqa: E402
 
 nox.options.default_venv_backend = "uv|virtualenv"
 # `nox` with no arguments: everything that needs nothing but Python (SQLite, no browser required).
-nox.options.sessions = ["lint", "repo", "stage", "own"]
+nox.options.sessions = ["lint", "repo", "stage", "own", "recipes(sqlite)", "asynccheck"]
 
 STAGES = manifest.load()
 WITH_OWN_TESTS = [stage for stage in STAGES if stage.own_tests]
@@ -110,6 +110,16 @@ def own_pg(session: nox.Session, stage: manifest.Stage) -> None:
 
 
 @nox.session
+@nox.parametrize("database", [nox.param(db, id=db) for db in ("sqlite", "postgresql")])
+def recipes(session: nox.Session, database: str) -> None:
+    """What MIGRATION.md gives readers to copy: the db.query() -> select() table and the whole conftest."""
+    session.install("-r", "tests/recipes/requirements.txt")
+    url = sqlite_url(session) if database == "sqlite" else POSTGRES_URL
+    env = {"DATABASE_URL": url}
+    session.run("pytest", "tests/recipes", "-p", "no:cacheprovider", "-W", "error", *session.posargs, env=env)
+
+
+@nox.session
 def repo(session: nox.Session) -> None:
     """Repository checks: the manifest and stage diffs, the git tags, MIGRATION.md against the code."""
     session.install("-r", "tests/repo/requirements.txt")
@@ -172,3 +182,26 @@ def tags(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Regenerate MIGRATION.md's excerpts and README.md's stage table from the stages (repo checks them)."""
     session.run("python", "tools/guide.py", "--write", *session.posargs)
+
+
+@nox.session
+def check(session: nox.Session) -> None:
+    """Check your own app with asynccheck: `nox -s check -- path/to/app`; findings point into MIGRATION.md."""
+    if not session.posargs:
+        session.error("name the app to check: nox -s check -- PATH... (a folder of the app, or Python files)")
+    session.install(".")
+    session.run("asynccheck", *session.posargs)
+
+
+@nox.session
+def asynccheck(session: nox.Session) -> None:
+    """asynccheck's own tests: its rules on the stages and on its test apps, with their snapshots."""
+    session.install("-r", "tests/asynccheck/requirements.txt", ".")
+    session.run("pytest", "tests/asynccheck", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session
+def bench_check(session: nox.Session) -> None:
+    """How fast asynccheck checks a generated app of 2,000 modules (target: under 5 s)."""
+    session.install(".")
+    session.run("python", "bench/asynccheck_bench.py", *session.posargs)

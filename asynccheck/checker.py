@@ -1,0 +1,140 @@
+"""A whole run: find the files, parse them, tell each module what the others hold, apply the rules.
+
+A large tree is split between worker processes. Each parses its share once, sends back the facts its
+modules tell the others (facts.Facts), receives the index of the whole project and applies the rules.
+"""
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from asynccheck import files, requirements, rules
+from asynccheck.facts import Facts, facts
+from asynccheck.index import Index
+from asynccheck.parsing import parse, read
+from asynccheck.report import FileError, Finding, Report
+from asynccheck.source import Module, SourceError
+
+FILES_PER_WORKER = 250  # below this a worker process costs more than it saves
+INTERNAL = "asynccheck failed on this file ({error}); please report it: the other files were checked"
+
+
+@contextmanager
+def no_gc_pauses() -> Iterator[None]:
+    """Keep every tree without the cyclic garbage collector scanning them again and again (3 times faster)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def check(paths: Sequence[str], jobs: int | None = None) -> Report:
+    """Check the files under paths (directories or files) and report what is left to migrate."""
+    found = files.discover(list(paths))
+    errors = list(found.errors)
+    declared = []
+    for path, shown in found.requirements:
+        more, problems = requirements.read(path, shown)
+        declared += more
+        errors += problems
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, len(found.python) // FILES_PER_WORKER)
+    shares = [found.python[start::jobs] for start in range(jobs)] if jobs > 1 else [found.python]
+    with no_gc_pauses():
+        findings, parse_errors, checked, index = _run_shares(shares)
+    errors += parse_errors
+    if found.python:
+        for rule in rules.PROJECT_RULES:
+            findings += rule.check(index, found, declared)
+    return Report(findings, errors, checked)
+
+
+def parse_files(share: list[files.SourceFile]) -> tuple[list[Module], list[Facts], list[FileError]]:
+    """Parse each file and take what it tells the others; a file that fails is named in the errors."""
+    modules, told, errors = [], [], []
+    for source in share:
+        try:
+            module = parse(read(source.path), source.shown, source.module, source.is_package, source.is_test)
+            told.append(facts(module))
+            modules.append(module)
+        except SourceError as error:
+            errors.append(FileError(source.shown, error.message, error.line, error.col))
+        except OSError as error:
+            errors.append(FileError(source.shown, f"cannot read: {error.strerror or error}"))
+        except Exception as error:  # a bug in asynccheck: say so, and check the other files
+            errors.append(FileError(source.shown, INTERNAL.format(error=repr(error))))
+    return modules, told, errors
+
+
+def module_findings(modules: list[Module], index: Index) -> tuple[list[Finding], list[FileError]]:
+    findings, errors = [], []
+    for module in modules:
+        try:
+            findings += [finding for rule in rules.MODULE_RULES for finding in rule.check(module, index)]
+        except Exception as error:  # a bug in asynccheck: say so, and check the other files
+            errors.append(FileError(module.path, INTERNAL.format(error=repr(error))))
+    return findings, errors
+
+
+def _run_shares(shares):
+    if len(shares) == 1:
+        modules, told, errors = parse_files(shares[0])
+        index = Index(told)
+        findings, more = module_findings(modules, index)
+        return findings, errors + more, len(modules), index
+    context = multiprocessing.get_context()
+    pipes, workers = [], []
+    for share in shares:
+        here, there = context.Pipe()
+        worker = context.Process(target=_worker, args=(share, there), daemon=True)
+        worker.start()
+        there.close()
+        pipes.append(here)
+        workers.append(worker)
+    try:
+        told, errors, checked = [], [], 0
+        for pipe in pipes:
+            their_facts, their_errors, their_count = _receive(pipe)
+            told += their_facts
+            errors += their_errors
+            checked += their_count
+        index = Index(told)
+        for pipe in pipes:
+            pipe.send(index)
+        findings = []
+        for pipe in pipes:
+            their_findings, their_errors = _receive(pipe)
+            findings += their_findings
+            errors += their_errors
+    finally:
+        for worker in workers:
+            worker.join(timeout=5)
+    return findings, errors, checked, index
+
+
+def _worker(share, pipe) -> None:
+    gc.disable()
+    try:
+        modules, told, errors = parse_files(share)
+        pipe.send((told, errors, len(modules)))
+        index = pipe.recv()
+        pipe.send(module_findings(modules, index))
+    except BaseException as error:  # the parent raises it
+        pipe.send(RuntimeError(f"asynccheck worker failed: {error!r}"))
+    finally:
+        pipe.close()
+
+
+def _receive(pipe):
+    try:
+        answer = pipe.recv()
+    except EOFError:
+        raise RuntimeError("an asynccheck worker process ended without an answer") from None
+    if isinstance(answer, Exception):
+        raise answer
+    return answer

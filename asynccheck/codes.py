@@ -1,0 +1,84 @@
+"""The stages of the migration and the codes of the findings, each tied to the guide section that fixes it.
+
+A code is `AC<stage><nn>`: its first digit is the stage whose step removes the finding. Stage 0 is "before
+you start": code that breaks the synchronous baseline itself on today's libraries.
+"""
+
+from dataclasses import dataclass
+
+GUIDE = "MIGRATION.md"
+
+
+@dataclass(frozen=True)
+class Stage:
+    number: int
+    title: str  # MIGRATION.md's heading for the stage, after "Stage NN: "
+    section: str  # the anchor of that heading
+
+    @property
+    def label(self) -> str:
+        return f"{self.number:02d}"
+
+
+STAGES = (
+    Stage(0, "the synchronous baseline", "stage-00-the-synchronous-baseline"),
+    Stage(1, "install the async drivers", "stage-01-install-the-async-drivers"),
+    Stage(2, "an async database layer next to the sync one", "stage-02-an-async-database-layer"),
+    Stage(3, "a lifespan instead of import-time work", "stage-03-a-lifespan-instead-of-import-time-work"),
+    Stage(4, 'eager loading, and `lazy="raise"` for everything else', "stage-04-eager-loading-and-lazyraise"),
+    Stage(5, "async routes on an `AsyncSession`", "stage-05-async-routes"),
+    Stage(6, "async exception handlers", "stage-06-async-exception-handlers"),
+    Stage(7, "testing the async app", "stage-07-testing-the-async-app"),
+)
+
+MISTAKES = "mistakes-in-the-tutorial"
+EXPIRE_ON_COMMIT = "expire-on-commit"
+REFRESH = "refresh-and-collections"
+LEGACY_QUERIES = "rewrite-legacy-queries"
+WHAT_TO_AWAIT = "what-to-await"
+YOUR_OWN_TESTS = "your-own-tests"
+
+
+def _section(stage: int) -> str:
+    return STAGES[stage].section
+
+
+# code -> (the anchor in MIGRATION.md, what the code is about)
+CODES = {
+    "AC001": (MISTAKES, "sqlalchemy.future import"),
+    "AC002": (MISTAKES, "declarative_base from sqlalchemy.ext.declarative"),
+    "AC003": (MISTAKES, "TemplateResponse with the template name first"),
+    "AC101": (_section(1), "no async database driver in the requirements"),
+    "AC102": (_section(1), "no greenlet (sqlalchemy[asyncio]) in the requirements"),
+    "AC103": (_section(1), "no requirements found: the drivers cannot be checked"),
+    "AC201": (_section(2), "a sync engine and no async engine"),
+    "AC202": (_section(2), "sessionmaker for AsyncSession instead of async_sessionmaker"),
+    "AC203": (EXPIRE_ON_COMMIT, "a session factory without expire_on_commit=False"),
+    "AC204": (_section(2), "a session factory without an engine"),
+    "AC301": (_section(3), "metadata.create_all() at import time"),
+    "AC302": (_section(3), "on_event / startup and shutdown handlers instead of a lifespan"),
+    "AC401": (_section(4), "relationship() that loads lazily"),
+    "AC402": (_section(4), 'relationship(lazy="dynamic")'),
+    "AC403": (_section(4), "backref that loads lazily"),
+    "AC501": (LEGACY_QUERIES, "the legacy Query API"),
+    "AC502": (_section(5), "a def route or dependency on a session"),
+    "AC503": (_section(5), "a sync session or engine inside async def"),
+    "AC504": (WHAT_TO_AWAIT, "an AsyncSession call that is not awaited"),
+    "AC505": (WHAT_TO_AWAIT, "await on a plain AsyncSession method"),
+    "AC506": (REFRESH, "refresh() of an object whose response model reads a collection"),
+    "AC601": (_section(6), "an exception handler defined with def"),
+    "AC602": (MISTAKES, "an import of a name FastAPI does not have"),
+    "AC603": (MISTAKES, "a handler named like FastAPI's own, which it then calls"),
+    "AC701": (_section(7), "no test suite"),
+    "AC702": (YOUR_OWN_TESTS, "tests that drive the app only through TestClient"),
+    "AC703": (YOUR_OWN_TESTS, "no blocking-call detector in the tests"),
+}
+
+
+def stage_of(code: str) -> int:
+    return int(code[2])
+
+
+def guide(code: str) -> str:
+    """Where the guide explains the fix, as printed after `->`."""
+    return f"{GUIDE}#{CODES[code][0]}"

@@ -1,0 +1,57 @@
+"""The report as text (one line a finding, then the summary) or as JSON."""
+
+import json
+from collections import Counter
+
+from asynccheck.codes import STAGES
+from asynccheck.report import FileError, Report
+
+
+def text(report: Report) -> str:
+    lines = [f"{f.path}:{f.line}:{f.col}: {f.code} {f.message} -> {f.guide}" for f in report.findings]
+    lines.append(summary(report))
+    lines.append(counts(report))
+    return "\n".join(lines) + "\n"
+
+
+def summary(report: Report) -> str:
+    if not report.checked:
+        return "no Python file could be checked"
+    completed = " ".join(report.completed) or "none"
+    if report.next is None:
+        return f"completed: {completed}: every stage is complete"
+    title = STAGES[int(report.next)].title
+    return f"completed: {completed}; next: {report.next} ({title[0].upper()}{title[1:]})"
+
+
+def counts(report: Report) -> str:
+    files = f"{report.checked} Python file" + ("" if report.checked == 1 else "s")
+    if report.findings:
+        per_stage = Counter(f"{finding.stage:02d}" for finding in report.findings)
+        stages = ", ".join(f"{stage}: {count}" for stage, count in sorted(per_stage.items()))
+        found = (
+            f"{len(report.findings)} finding{'' if len(report.findings) == 1 else 's'} (by stage {stages})"
+        )
+    else:
+        found = "no findings"
+    line = f"checked {files}: {found}"
+    if report.errors:
+        line += f"; {len(report.errors)} could not be checked (see the errors above)"
+    return line
+
+
+def error_line(error: FileError) -> str:
+    if error.line is None:
+        return f"{error.path}: error: {error.message}"
+    return f"{error.path}:{error.line}:{error.col or 1}: error: {error.message}"
+
+
+def as_json(report: Report) -> str:
+    document = {
+        "findings": [finding.as_dict() for finding in report.findings],
+        "completed": report.completed,
+        "next": report.next,
+        "checked": report.checked,
+        "errors": [error.as_dict() for error in report.errors],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

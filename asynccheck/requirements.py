@@ -1,0 +1,122 @@
+"""The packages a project declares: requirements files, pyproject.toml (PEP 621, 735, Poetry), setup.cfg."""
+
+import configparser
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from asynccheck.report import FileError
+
+NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    name: str  # normalized: lower case, runs of -_. as one -
+    extras: frozenset[str]
+    path: str  # the file that declares it, as printed
+    line: int
+
+
+def normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def parse_one(text: str, path: str, line: int) -> Requirement | None:
+    """One requirement specifier ("sqlalchemy[asyncio]==2.1.9"), or None for anything else."""
+    match = NAME.match(text)
+    if not match:
+        return None
+    extras = frozenset(normalize(extra.strip()) for extra in (match[2] or "").split(",") if extra.strip())
+    return Requirement(normalize(match[1]), extras, path, line)
+
+
+def read(path: Path, shown: str) -> tuple[list[Requirement], list[FileError]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return [], [FileError(shown, f"cannot read: {error}")]
+    if path.name == "pyproject.toml":
+        return _pyproject(text, shown)
+    if path.name == "setup.cfg":
+        return _setup_cfg(text, shown)
+    return _requirements_txt(path, text, shown, set()), []
+
+
+def _requirements_txt(path: Path, text: str, shown: str, seen: set[Path]) -> list[Requirement]:
+    """A pip requirements file, following `-r other.txt`."""
+    seen.add(path.resolve())
+    found = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split(" #", 1)[0].strip()
+        if line.startswith(("-r ", "--requirement ", "--requirement=")):
+            name = re.split(r"[ =]", line, maxsplit=1)[1].strip()
+            included = path.parent / name
+            if included.is_file() and included.resolve() not in seen:
+                shown_included = str(Path(shown).parent / name).replace("\\", "/")
+                text_included = included.read_text(encoding="utf-8", errors="replace")
+                found += _requirements_txt(included, text_included, shown_included, seen)
+        elif line and not line.startswith(("#", "-")):
+            requirement = parse_one(line.split("@", 1)[0], shown, number)
+            if requirement:
+                found.append(requirement)
+    return found
+
+
+def _line_of(text: str, name: str) -> int:
+    """The first line that names a package (TOML and INI parsers keep no positions)."""
+    pattern = re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", re.I)
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.search(line):
+            return number
+    return 1
+
+
+def _from_strings(specifiers, text: str, shown: str) -> list[Requirement]:
+    found = []
+    for specifier in specifiers:
+        if isinstance(specifier, str):
+            requirement = parse_one(specifier, shown, 1)
+            if requirement:
+                found.append(
+                    Requirement(requirement.name, requirement.extras, shown, _line_of(text, requirement.name))
+                )
+    return found
+
+
+def _pyproject(text: str, shown: str) -> tuple[list[Requirement], list[FileError]]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return [], [FileError(shown, f"not valid TOML: {error}")]
+    project = data.get("project", {})
+    specifiers = list(project.get("dependencies", []))
+    for group in project.get("optional-dependencies", {}).values():
+        specifiers += group
+    for group in data.get("dependency-groups", {}).values():
+        specifiers += group
+    found = _from_strings(specifiers, text, shown)
+    poetry = data.get("tool", {}).get("poetry", {})
+    tables = [poetry.get("dependencies", {}), poetry.get("dev-dependencies", {})]
+    tables += [group.get("dependencies", {}) for group in poetry.get("group", {}).values()]
+    for table in tables:
+        for name, spec in table.items():
+            extras = spec.get("extras", []) if isinstance(spec, dict) else []
+            requirement = parse_one(f"{name}[{','.join(extras)}]", shown, _line_of(text, name))
+            if requirement and requirement.name != "python":
+                found.append(requirement)
+    return found, []
+
+
+def _setup_cfg(text: str, shown: str) -> tuple[list[Requirement], list[FileError]]:
+    parser = configparser.ConfigParser()
+    try:
+        parser.read_string(text)
+    except configparser.Error as error:
+        return [], [FileError(shown, f"not a valid setup.cfg: {error}")]
+    values = [parser.get("options", "install_requires", fallback="")]
+    if parser.has_section("options.extras_require"):
+        values += [value for _, value in parser.items("options.extras_require")]
+    specifiers = [line.strip() for value in values for line in value.splitlines() if line.strip()]
+    return _from_strings(specifiers, text, shown), []

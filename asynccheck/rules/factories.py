@@ -1,0 +1,76 @@
+"""Stage 02: an async engine beside the sync one, and session factories that async sessions can use."""
+
+import ast
+
+from asynccheck.index import Index
+from asynccheck.kinds import ASYNC_SESSIONMAKER, CREATE_ENGINE, SESSIONMAKER, makes_async_sessions, matches
+from asynccheck.patterns import has_star_kwargs, keyword
+from asynccheck.source import Call, Module
+
+NO_ASYNC_ENGINE = (
+    "a sync engine and no create_async_engine() anywhere: build the async engine beside it, on the same "
+    "database through an async driver"
+)
+CLASS_ASYNC = (
+    "sessionmaker(class_=AsyncSession): use async_sessionmaker, the factory made for AsyncSession, and give "
+    "it the async engine"
+)
+NO_ENGINE = (
+    "{name}() without an engine: its sessions are bound to no database and the first query fails with "
+    "UnboundExecutionError; pass the engine as the first argument"
+)
+EXPIRES = {
+    "sessionmaker": (
+        "sessionmaker() without expire_on_commit=False: after a commit every loaded object is expired and "
+        "the next attribute read runs SQL, which an AsyncSession cannot do; set it here too, so that the "
+        "sync and the async sessions behave alike"
+    ),
+    "async_sessionmaker": (
+        "async_sessionmaker() without expire_on_commit=False: reading an attribute after `await db.commit()` "
+        "raises MissingGreenlet"
+    ),
+}
+
+
+def check(module: Module, index: Index):
+    configured = _configured(module)
+    for call in module.calls_named("create_engine", "sessionmaker", "async_sessionmaker"):
+        callee = module.callee(call)
+        if matches(callee, CREATE_ENGINE) and not index.async_engine:
+            yield module.finding(call.node, "AC201", NO_ASYNC_ENGINE)
+        elif matches(callee, SESSIONMAKER) or matches(callee, ASYNC_SESSIONMAKER):
+            yield from _factory(module, call, callee, configured)
+
+
+def _factory(module: Module, call: Call, callee: str, configured: set[str]):
+    node = call.node
+    name = "async_sessionmaker" if matches(callee, ASYNC_SESSIONMAKER) else "sessionmaker"
+    if name == "sessionmaker" and makes_async_sessions(module, node):
+        yield module.finding(node, "AC202", CLASS_ASYNC)
+        name = "async_sessionmaker"
+    if has_star_kwargs(node):
+        return  # **options: the checker cannot tell what they hold
+    expire = keyword(node, "expire_on_commit")
+    if expire is None or (isinstance(expire, ast.Constant) and expire.value is not False):
+        yield module.finding(node, "AC203", EXPIRES[name])
+    if not node.args and keyword(node, "bind") is None and _target(module, node) not in configured:
+        yield module.finding(node, "AC204", NO_ENGINE.format(name=name))
+
+
+def _configured(module: Module) -> set[str]:
+    """Factories given their engine later: `SessionLocal.configure(bind=engine)`."""
+    found = set()
+    for call in module.calls_named("configure"):
+        func = call.node.func
+        if isinstance(func, ast.Attribute) and func.attr == "configure" and isinstance(func.value, ast.Name):
+            if keyword(call.node, "bind") is not None:
+                found.add(func.value.id)
+    return found
+
+
+def _target(module: Module, node: ast.Call) -> str | None:
+    """The module-level name a factory is assigned to."""
+    for name, binding in module.globals.items():
+        if binding.value is node:
+            return name
+    return None

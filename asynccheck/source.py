@@ -1,0 +1,144 @@
+"""One Python file as the rules see it: calls, functions, bindings, imports (filled in by parsing.py)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from asynccheck.report import Finding
+
+
+class SourceError(Exception):
+    """A file that cannot be checked: it does not decode, or it is not valid Python."""
+
+    def __init__(self, message: str, line: int | None = None, col: int | None = None) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
+@dataclass(eq=False)
+class Binding:
+    """What a name is bound to: a value, an annotation, or both (a parameter with a default)."""
+
+    value: ast.expr | None = None
+    annotation: ast.expr | None = None
+
+
+@dataclass(eq=False)
+class Function:
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    parent: Function | None
+    qualname: str | None  # "module.name" for a module-level function, else None
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    results: list[ast.expr] = field(default_factory=list)  # the values it yields or returns
+    calls: list[Call] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    @property
+    def is_async(self) -> bool:
+        return isinstance(self.node, ast.AsyncFunctionDef)
+
+    def params(self) -> list[ast.arg]:
+        args = self.node.args
+        return [*args.posonlyargs, *args.args, *args.kwonlyargs]
+
+
+@dataclass(eq=False)
+class Call:
+    node: ast.Call
+    function: Function | None  # the innermost function it is in
+    awaited: bool  # the operand of `await`
+    handed_on: bool  # an argument of another call or an `async with` item: awaited elsewhere, if at all
+    import_time: bool  # runs when the module is imported
+    callee: str | None = field(default=None, init=False)  # set by Module.callee()
+    callee_known: bool = field(default=False, init=False)
+
+
+@dataclass(eq=False)
+class Module:
+    path: str  # as printed
+    name: str  # dotted module name
+    is_package: bool
+    is_test: bool
+    lines: list[str]
+    tree: ast.Module
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
+    import_nodes: list[ast.Import | ast.ImportFrom] = field(default_factory=list)
+    globals: dict[str, Binding] = field(default_factory=dict)  # module-level assignments
+    defined: set[str] = field(default_factory=set)  # every module-level name
+    classes: dict[str, ast.ClassDef] = field(default_factory=dict)  # module-level classes
+    functions: list[Function] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    backends: set[str] = field(default_factory=set)  # databases named by URLs in strings
+    kinds: dict = field(default_factory=dict)  # what its names are: kept by index.Index and the rules
+    by_name: dict[str, list[Call]] | None = None  # see calls_named()
+
+    def col(self, node: ast.AST) -> int:
+        """The 1-based column of a node, in characters (the tree counts UTF-8 bytes)."""
+        line = self.lines[node.lineno - 1] if node.lineno <= len(self.lines) else ""
+        if line.isascii():
+            return node.col_offset + 1
+        return len(line.encode(errors="surrogatepass")[: node.col_offset].decode(errors="replace")) + 1
+
+    def finding(self, node: ast.AST, code: str, message: str) -> Finding:
+        return Finding(self.path, node.lineno, self.col(node), code, message)
+
+    def calls_named(self, *names: str) -> list[Call]:
+        """The calls of functions or methods with these names: `db.execute(...)` is named execute, and
+        `sm()` after `from sqlalchemy.orm import sessionmaker as sm` is named sessionmaker."""
+        if self.by_name is None:
+            self.by_name = {}
+            for call in self.calls:
+                func = call.node.func
+                if isinstance(func, ast.Attribute):
+                    name = func.attr
+                elif isinstance(func, ast.Name):
+                    name = self.imports.get(func.id, func.id).rpartition(".")[2]
+                else:
+                    continue
+                self.by_name.setdefault(name, []).append(call)
+        return [call for name in names for call in self.by_name.get(name, ())]
+
+    def callee(self, call: Call) -> str | None:
+        """The qualified name of what a call calls (qualify() once per call, whichever rule asks)."""
+        if not call.callee_known:
+            call.callee, call.callee_known = self.qualify(call.node.func, call.function), True
+        return call.callee
+
+    def qualify(self, expr: ast.expr, function: Function | None = None) -> str | None:
+        """The dotted name an expression refers to, through the imports ("sqlalchemy.orm.Session").
+
+        None for an expression that is not a dotted name, or whose first name is a local variable.
+        A name that is neither imported nor defined here stays bare ("Session" after a star import).
+        """
+        dotted = dotted_name(expr)
+        if dotted is None:
+            return None
+        head, _, rest = dotted.partition(".")
+        if function is not None and is_local(head, function):
+            return None
+        if head in self.imports:
+            head = self.imports[head]
+        elif head in self.defined:
+            head = f"{self.name}.{head}" if self.name else head
+        return f"{head}.{rest}" if rest else head
+
+
+def dotted_name(expr: ast.expr) -> str | None:
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        base = dotted_name(expr.value)
+        return f"{base}.{expr.attr}" if base else None
+    return None
+
+
+def is_local(name: str, function: Function | None) -> bool:
+    while function is not None:
+        if name in function.bindings:
+            return True
+        function = function.parent
+    return False

@@ -1,0 +1,58 @@
+"""The test apps, written the way apps look before and during the migration, and their findings.
+
+Each snapshot is the command's whole output, run from tests/asynccheck/apps on the app's folder
+(`asynccheck halfway`), so it reads as a reader would see it.
+Update them with `nox -s asynccheck -- --snapshot-update`.
+"""
+
+import json
+
+import pytest
+
+from conftest import APPS, TextSnapshot
+
+
+@pytest.fixture
+def text_snapshot(snapshot):
+    return snapshot.use_extension(TextSnapshot)
+
+
+def test_tutorial_style(run, text_snapshot):
+    result = run("tutorial_style", cwd=APPS)
+    assert (result.code, result.err) == (1, "")
+    assert result.out == text_snapshot
+
+
+def test_on_event_handlers(run, text_snapshot):
+    result = run("on_event_handlers", cwd=APPS)
+    assert (result.code, result.err) == (1, "")
+    assert result.out == text_snapshot
+
+
+def test_halfway(run, text_snapshot):
+    result = run("halfway", cwd=APPS)
+    assert (result.code, result.err) == (1, "")
+    assert result.out == text_snapshot
+
+
+def test_halfway_as_json(run):
+    result = run("--format", "json", "halfway", cwd=APPS)
+    document = json.loads(result.out)
+
+    assert result.code == 1
+    assert document["completed"] == ["00", "01", "02", "03", "04"]
+    assert document["next"] == "05"
+    assert document["errors"] == []
+    first = document["findings"][0]
+    assert set(first) == {"path", "line", "col", "code", "stage", "message", "guide"}
+    assert (first["path"], first["code"], first["stage"]) == ("halfway/app/main.py", "AC505", "05")
+    assert first["guide"] == "MIGRATION.md#what-to-await"
+    text = run("halfway", cwd=APPS).out.splitlines()
+    assert len(text) == len(document["findings"]) + 2  # one line a finding, the summary, the counts
+
+
+def test_the_same_findings_from_worker_processes():
+    from asynccheck import check
+
+    apps = [str(APPS / name) for name in ("tutorial_style", "on_event_handlers", "halfway")]
+    assert check(apps, jobs=2).findings == check(apps, jobs=1).findings
