@@ -4,8 +4,9 @@
 
 Each chunk that arrives from one side is written to the other side rtt/2 after it arrived, in order, and a new
 connection reaches the upstream one rtt after the client connected (a TCP handshake costs a round trip).
-Bandwidth is not limited. bench/run.py uses it because `tc qdisc ... netem` needs the sch_netem kernel module,
-which the sandbox this benchmark was written in does not have; where netem exists it is the better tool.
+Bandwidth is not limited. The benchmark starts it (bench/servers.py) because `tc qdisc ... netem` needs the
+sch_netem kernel module, which the sandbox this benchmark was written in does not have; where netem exists it
+is the better tool.
 
 Both ends must be loopback addresses: this relay is for benchmarks on one machine only.
 """
@@ -26,11 +27,11 @@ class DelayedPipe:
     def __init__(self, loop: asyncio.AbstractEventLoop, delay: float) -> None:
         self.loop = loop
         self.delay = delay
-        self.queue: collections.deque = collections.deque()
+        self.queue: collections.deque[tuple[float, object]] = collections.deque()  # (when, chunk or CLOSE)
         self.target: asyncio.Transport | None = None
         self.timer: asyncio.TimerHandle | None = None
 
-    def push(self, chunk) -> None:
+    def push(self, chunk: object) -> None:
         self.queue.append((self.loop.time() + self.delay, chunk))
         self._schedule()
 
@@ -43,6 +44,7 @@ class DelayedPipe:
             self.timer = self.loop.call_at(self.queue[0][0], self._flush)
 
     def _flush(self) -> None:
+        assert self.target is not None  # _schedule sets no timer without one
         self.timer = None
         now = self.loop.time()
         while self.queue and self.queue[0][0] <= now:
@@ -50,7 +52,7 @@ class DelayedPipe:
             if chunk is CLOSE:
                 self.queue.clear()
                 self.target.close()
-            elif not self.target.is_closing():
+            elif isinstance(chunk, bytes) and not self.target.is_closing():
                 self.target.write(chunk)
         self._schedule()
 
@@ -62,38 +64,40 @@ class End(asyncio.Protocol):
         self.outgoing = outgoing
         self.transport: asyncio.Transport | None = None
 
-    def connection_made(self, transport) -> None:
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)  # a TCP connection
         self.transport = transport
         transport.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def data_received(self, data: bytes) -> None:
         self.outgoing.push(data)
 
-    def connection_lost(self, exc) -> None:
+    def connection_lost(self, exc: Exception | None) -> None:
         self.outgoing.push(CLOSE)
 
 
 class ClientEnd(End):
     """The application's side: opens the upstream connection one round trip later."""
 
-    def __init__(self, loop, upstream: tuple[str, int], rtt: float) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, upstream: tuple[str, int], rtt: float) -> None:
         self.loop = loop
         self.upstream = upstream
         self.rtt = rtt
         super().__init__(DelayedPipe(loop, rtt / 2))
 
-    def connection_made(self, transport) -> None:
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
-        self.loop.create_task(self._connect())
+        assert isinstance(transport, asyncio.Transport)
+        self.loop.create_task(self._connect(transport))
 
-    async def _connect(self) -> None:
+    async def _connect(self, client: asyncio.Transport) -> None:
         back = DelayedPipe(self.loop, self.rtt / 2)
-        back.attach(self.transport)
+        back.attach(client)
         await asyncio.sleep(self.rtt)
         try:
             upstream, _ = await self.loop.create_connection(lambda: End(back), *self.upstream)
         except OSError:
-            self.transport.close()
+            client.close()
             return
         self.outgoing.attach(upstream)
 

@@ -1,8 +1,10 @@
 """Serve a stage's app under uvicorn, profile each HTTP request with pyinstrument, write a report at exit.
 
-Run from inside a stage directory with that stage's interpreter (bench/run.py does):
+Run it as a module from inside a stage directory, with that stage's interpreter and the repository root on
+PYTHONPATH (bench/profiling.py does): `-m` puts the current directory first on the path, so `import main` is
+the stage's app.
 
-    python ../../bench/profile_app.py --port 8123 --out profile.txt
+    PYTHONPATH=../.. python -m bench.profile_app --port 8123 --out profile.txt
 
 Each request is profiled on its own (pyinstrument's async mode follows the request's task across awaits, so
 time spent waiting for the database shows as [await]); at shutdown (SIGINT or SIGTERM) the sessions are
@@ -10,24 +12,23 @@ combined into one tree, the time of an average request.
 """
 
 import argparse
+import importlib
 import signal
-import sys
 from pathlib import Path
 
 import uvicorn
 from pyinstrument import Profiler
 from pyinstrument.renderers import ConsoleRenderer
 from pyinstrument.session import Session
-
-sys.path.insert(0, str(Path.cwd()))
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 class ProfileEachRequest:
-    def __init__(self, app) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.sessions: list[Session] = []
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -36,8 +37,8 @@ class ProfileEachRequest:
         try:
             await self.app(scope, receive, send)
         finally:
-            profiler.stop()
-            self.sessions.append(profiler.last_session)
+            session = profiler.stop()
+            self.sessions.append(session)
 
 
 def main() -> None:
@@ -47,8 +48,8 @@ def main() -> None:
     parser.add_argument("--title", default="")
     args = parser.parse_args()
 
-    import main as stage_main
-
+    # The stage's app: whichever `main` the current directory holds, so it is looked up when run.
+    stage_main = importlib.import_module("main")
     wrapped = ProfileEachRequest(stage_main.app)
     config = uvicorn.Config(wrapped, host="127.0.0.1", port=args.port, access_log=False, log_level="warning")
     # uvicorn shuts down gracefully on SIGINT or SIGTERM and then raises the signal again for the handler that

@@ -1,5 +1,5 @@
 -- Loaded by every script in this folder. Counts the answers that are not 2xx in each wrk thread and, when
--- the run ends, prints one line that bench/run.py reads: "BENCH_JSON {...}" (latencies in microseconds).
+-- the run ends, prints one line that bench/load.py reads: "BENCH_JSON {...}" (latencies in microseconds).
 
 non2xx = 0
 

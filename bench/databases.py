@@ -1,0 +1,122 @@
+"""A database of its own for every stage, on SQLite and on PostgreSQL, seeded with the same fixed data."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import sqlite3
+import statistics
+import time
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from bench import WORK
+from bench.plan import Case
+from tools import stages as manifest
+
+POSTGRES_URL = os.environ.get("POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+USERS, POSTS = 50, 500
+WORDS = (
+    "async await engine session pool query latency thread loop driver request response template "
+    "page post author migration eager lazy select commit rollback connection cursor index table row"
+).split()
+
+
+def sqlite_path(stage: manifest.Stage) -> Path:
+    return WORK / "db" / f"{stage.dir}.db"
+
+
+def pg_url(stage: manifest.Stage, port: int | None = None) -> str:
+    """POSTGRES_URL with the stage's own database, bench_<number>, and optionally another port."""
+    parts = urlsplit(POSTGRES_URL)
+    netloc = parts.netloc
+    if port is not None:
+        netloc = f"{netloc.rsplit('@', 1)[0]}@127.0.0.1:{port}" if "@" in netloc else f"127.0.0.1:{port}"
+    return urlunsplit(parts._replace(netloc=netloc, path=f"/bench_{stage.number}"))
+
+
+def database_url(stage: manifest.Stage, case: Case, proxy_port: int | None) -> str:
+    """The DATABASE_URL the stage's server gets for this case (through the delay proxy if it has a port)."""
+    if case.backend == "sqlite":
+        return f"sqlite:///{sqlite_path(stage)}"
+    return pg_url(stage, proxy_port)
+
+
+def create_pg_databases(stages: Iterable[manifest.Stage]) -> str:
+    """One database per stage next to the test database, so nothing else's tables are touched."""
+    import psycopg
+
+    with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+        assert row is not None
+        for stage in stages:
+            name = f"bench_{stage.number}"
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                conn.execute(f'CREATE DATABASE "{name}"')
+    version: str = row[0]
+    return version
+
+
+def drop_pg_databases(stages: Iterable[manifest.Stage]) -> None:
+    import psycopg
+
+    with psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=5) as conn:
+        for stage in stages:
+            conn.execute(f'DROP DATABASE IF EXISTS "bench_{stage.number}" WITH (FORCE)')
+
+
+def dataset() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The fixed data every run starts from: 50 users and 500 posts, the same bytes every time."""
+    rng = random.Random(2026)
+    users = [(i, f"user{i:02d}", f"user{i:02d}@example.com", "default.svg") for i in range(1, USERS + 1)]
+    start = datetime(2026, 1, 1, 8, 0)
+    posts = []
+    for n in range(1, POSTS + 1):
+        title = f"Post {n}: " + " ".join(rng.choices(WORDS, k=4))
+        content = " ".join(rng.choices(WORDS, k=rng.randint(40, 120))).capitalize() + "."
+        posts.append((n, title, content, (n - 1) % USERS + 1, start + timedelta(minutes=7 * n)))
+    return users, posts
+
+
+def seed(stage: manifest.Stage, case: Case) -> None:
+    """Replace whatever the tables hold with the fixed data set (the app has created the tables)."""
+    users, posts = dataset()
+    user_sql = "INSERT INTO users (id, username, email, image_file) VALUES ({0}, {0}, {0}, {0})"
+    post_sql = "INSERT INTO posts (id, title, content, user_id, date_posted) VALUES ({0}, {0}, {0}, {0}, {0})"
+    if case.backend == "sqlite":
+        with contextlib.closing(sqlite3.connect(sqlite_path(stage), timeout=30)) as conn, conn:
+            conn.execute("DELETE FROM posts")
+            conn.execute("DELETE FROM users")
+            conn.executemany(user_sql.format("?"), users)
+            # The text SQLAlchemy's SQLite DateTime type stores and parses.
+            rows = [(*row[:4], row[4].strftime("%Y-%m-%d %H:%M:%S.%f")) for row in posts]
+            conn.executemany(post_sql.format("?"), rows)
+        return
+    import psycopg
+
+    with psycopg.connect(pg_url(stage), connect_timeout=5) as pg:
+        pg.execute("TRUNCATE users, posts RESTART IDENTITY CASCADE")
+        with pg.cursor() as cur:
+            cur.executemany(user_sql.format("%s"), users)
+            cur.executemany(post_sql.format("%s"), posts)
+        for table in ("users", "posts"):
+            pg.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+
+
+def measure_rtt(proxy_port: int, stage: manifest.Stage, samples: int = 15) -> float:
+    """The round trip of `SELECT 1` through the proxy, in ms (median): what the app sees as its database."""
+    import psycopg
+
+    with psycopg.connect(pg_url(stage, proxy_port), autocommit=True, connect_timeout=10) as conn:
+        times = []
+        for _ in range(samples):
+            started = time.perf_counter()
+            conn.execute("SELECT 1").fetchone()
+            times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)

@@ -1,0 +1,168 @@
+"""REPORT.md from results.json: the facts gathered here, the words in templates/REPORT.md.j2."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from bench import analysis
+from bench.analysis import Results
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def write_report(results: dict[str, Any], folder: Path) -> None:
+    """REPORT.md in `folder`, next to results.json and the profiles it names."""
+    (folder / "REPORT.md").write_text(render(results, folder), encoding="utf-8")
+
+
+def render(results: dict[str, Any], folder: Path) -> str:
+    """The report's text; `folder` holds the profiles that results.json names."""
+    text = jinja_environment().get_template("REPORT.md.j2").render(context(results, folder))
+    # A section with nothing to say leaves its blank lines behind: at most one blank line in a row.
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip() + "\n"
+
+
+def jinja_environment() -> jinja2.Environment:
+    """Markdown out, an error for any name the template uses that the context lacks."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=False,  # Markdown, not HTML
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters |= {
+        "num": num, "fixed": fixed, "percent": percent, "ratio": ratio, "short": short, "oneline": oneline,
+    }  # fmt: skip
+    env.tests["infinite"] = lambda value: value == math.inf
+    return env
+
+
+def context(results: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """Everything the template uses: results.json as it is, and what is worked out from it."""
+    data = Results(results)
+    versions = results.get("versions") or {}
+    baseline, final = versions.get(data.baseline, {}), versions.get(data.final, {})
+    return {
+        "results": results,
+        "plan": results["plan"],
+        "data": data,
+        "packages": [
+            (name, baseline.get(name, "–"), final.get(name, "–"))
+            for name in sorted(set(baseline) | set(final))
+        ],
+        "c1_share": analysis.C1_SHARE,
+        "remote_gain": analysis.REMOTE_GAIN,
+        "failures": analysis.final_failures(data),
+        "timeouts": analysis.final_timeouts(data),
+        "single_connection": analysis.single_connection(data),
+        "remote": analysis.remote(data),
+        "counts": statement_counts(results),
+        "profiles": [profile_summary(folder / name) for name in results.get("profiles") or []],
+        "busy_restarts": sum(run["restarted"] == "busy" for run in results["runs"]),
+        "rtts": results.get("proxy_rtt_ms") or {},
+        "tables": results_tables(data),
+    }
+
+
+def results_tables(data: Results) -> list[dict[str, Any]]:
+    """A table per case and endpoint, a row per concurrency and stage."""
+    tables = []
+    for case in data.cases:
+        for endpoint in case["endpoints"]:
+            rows = [
+                data.row(case["key"], endpoint, concurrency, stage)
+                for concurrency in data.concurrency
+                for stage in data.stages
+            ]
+            label = data.endpoints[endpoint]["label"]
+            tables.append({"case": case["label"], "endpoint": label, "rows": [row for row in rows if row]})
+    return tables
+
+
+def statement_counts(results: dict[str, Any]) -> dict[str, Any] | None:
+    """The counts table, stage by endpoint, and the statement the baseline repeats most (if any grows)."""
+    counts: dict[str, dict[str, Any]] = results.get("statement_counts") or {}
+    if not counts:
+        return None
+    stages = list(counts)
+    first = counts[stages[0]]
+    growing = [
+        (endpoint, found["most_repeated"])
+        for endpoint, found in first["counts"].items()
+        if found["large"] > found["small"]
+    ]
+    repeated = None
+    if growing:
+        endpoint, (statement, times) = growing[0]
+        repeated = {"endpoint": endpoint, "statement": " ".join(statement.split()), "times": times}
+    return {
+        "stages": stages,
+        "sizes": first["sizes"],
+        "rows": [
+            (endpoint, [counts[stage]["counts"].get(endpoint) for stage in stages])
+            for endpoint in first["counts"]
+        ],
+        "failed": [stage for stage, found in counts.items() if not found.get("passed", True)],
+        "repeated": repeated,
+    }
+
+
+def profile_summary(path: Path) -> dict[str, Any]:
+    """A profile by bench/profile_app.py: its two header lines, the top of its self-time list, and the share
+    of the time spent in aiosqlite's own functions."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    own = [line for line in text.split("most time of their own", 1)[-1].splitlines() if "%" in line]
+    return {
+        "name": path.name,
+        "header": " ".join(text.splitlines()[:2]),
+        "top": own[:8],
+        "aiosqlite_share": sum(float(line.split("%", 1)[0]) for line in own if "aiosqlite" in line),
+    }
+
+
+# Filters ----------------------------------------------------------------------------------------------------
+
+
+def num(value: float | None, digits: int = 1) -> str:
+    """A measurement: three significant figures or so, thousands separated, – for none, ∞."""
+    if value is None:
+        return "–"
+    if value == math.inf:
+        return "∞"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.{digits}f}"
+
+
+def fixed(value: float, digits: int = 1) -> str:
+    return f"{value:.{digits}f}"
+
+
+def percent(share: float) -> str:
+    return f"{share:.0%}"
+
+
+def ratio(value: float | None) -> str:
+    """A ratio to the baseline: 1.23×, – for none, ∞ where the baseline answered nothing."""
+    if value is None:
+        return "–"
+    if value == math.inf:
+        return "∞"
+    return f"{value:.2f}×"
+
+
+def short(stage: str) -> str:
+    """A stage's number: 00_sync_baseline is 00."""
+    return stage.split("_", 1)[0]
+
+
+def oneline(text: str) -> str:
+    """A paragraph wrapped in the template as one Markdown line."""
+    return " ".join(text.split())

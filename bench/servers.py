@@ -1,0 +1,120 @@
+"""Server control: each stage's uvicorn started, probed, warmed up and restarted; the delay proxy."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bench import BENCH, WORK, HarnessError
+from bench.databases import POSTGRES_URL
+from bench.environment import stage_python
+from bench.plan import ENDPOINTS, Case
+from bench.processes import PROCESSES, free_port, tail, wait_for_port
+from tools import stages as manifest
+
+
+@dataclass
+class Server:
+    stage: manifest.Stage
+    case: Case
+    url: str  # its DATABASE_URL
+    port: int = 0
+    proc: subprocess.Popen[bytes] | None = None
+    log: Path | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        if self.proc is None:
+            raise HarnessError(f"{self.stage.dir} on {self.case.key} was never started")
+        return self.proc.pid
+
+
+def stage_env(url: str) -> dict[str, str]:
+    """The environment a stage's server runs with: its database, and no .pyc files written into the stage."""
+    return {**os.environ, "DATABASE_URL": url, "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def start_server(server: Server, label: str) -> None:
+    """`uvicorn main:app`, one worker, in the stage's folder and virtualenv, on a free port."""
+    server.port = free_port()
+    server.log = WORK / "logs" / f"{label}-{server.case.key}-{server.stage.dir}.log"
+    args = [
+        str(stage_python(server.stage)), "-m", "uvicorn", "main:app",
+        "--host", "127.0.0.1", "--port", str(server.port),
+        "--workers", "1", "--no-access-log", "--log-level", "warning",
+    ]  # fmt: skip
+    server.proc = PROCESSES.start(args, log=server.log, cwd=server.stage.path, env=stage_env(server.url))
+
+
+def wait_ready(server: Server, timeout_s: float = 60.0) -> None:
+    """Until it listens and answers the API's list of posts."""
+    assert server.proc is not None and server.log is not None
+    wait_for_port(server.port, server.proc, server.log, timeout_s)
+    status = get(server, "/api/posts?limit=1", timeout_s=10)
+    if status != 200:
+        raise HarnessError(f"{server.stage.dir} on {server.case.key} answers {status}:\n{tail(server.log)}")
+
+
+def get(server: Server, path: str, timeout_s: float) -> int:
+    """The status of a GET, 0 when there is no answer."""
+    try:
+        with urllib.request.urlopen(server.base + path, timeout=timeout_s) as response:
+            response.read()
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (OSError, TimeoutError):
+        return 0
+
+
+def restart(server: Server, label: str) -> None:
+    """Kill it (it is stuck or busy: a graceful shutdown would wait for it) and start it warm again."""
+    if server.proc is not None:
+        PROCESSES.stop(server.proc, grace_s=0.0)
+    start_server(server, label)
+    wait_ready(server)
+    warm_up(server, server.case.endpoints, 20, limit_s=0.3)
+
+
+def warm_up(server: Server, endpoints: tuple[str, ...], requests: int, limit_s: float = 1.0) -> None:
+    """Up to `requests` requests (or `limit_s` seconds) to each read endpoint, so that imports, caches and
+    the pool are warm before timing."""
+    for key in endpoints:
+        endpoint = ENDPOINTS[key]
+        if endpoint.writes:
+            continue
+        deadline = time.monotonic() + limit_s
+        for _ in range(requests):
+            if time.monotonic() > deadline:
+                break
+            status = get(server, endpoint.path, timeout_s=10)
+            if status != 200:
+                raise HarnessError(
+                    f"warm-up {endpoint.label} on {server.stage.dir}: {status}\n{tail(server.log)}"
+                )
+
+
+def start_proxy(case: Case, label: str) -> tuple[subprocess.Popen[bytes], int]:
+    """bench/delay_proxy.py in front of PostgreSQL, adding the case's round trip: (process, port)."""
+    port = free_port()
+    upstream = urlsplit(POSTGRES_URL)
+    log = WORK / "logs" / f"{label}-{case.key}-proxy.log"
+    args = [
+        sys.executable, str(BENCH / "delay_proxy.py"), "--listen", f"127.0.0.1:{port}",
+        "--upstream", f"{upstream.hostname}:{upstream.port or 5432}", "--rtt-ms", str(case.rtt_ms),
+    ]  # fmt: skip
+    proxy = PROCESSES.start(args, log=log)
+    wait_for_port(port, proxy, log)
+    return proxy, port

@@ -1,0 +1,148 @@
+"""Measurement: the stages take turns under load, run by run; stalled and late runs are told apart.
+
+For each repetition and each case (database), every stage's server is started, seeded and warmed up; then for
+each endpoint and concurrency the stages take turns, one wrk run each, in an order rotated every repetition.
+After a run the server must be idle and answering before the next one starts, or it is restarted.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import TypeVar
+
+from bench.databases import database_url, measure_rtt, seed
+from bench.load import Run, to_run, wrk
+from bench.plan import ENDPOINTS, Case, Endpoint, Plan
+from bench.processes import PROCESSES, cpu_seconds, wait_until_idle
+from bench.servers import Server, get, restart, start_proxy, start_server, wait_ready, warm_up
+
+# After a run, wait this long for the server to finish requests wrk abandoned, then restart it instead.
+IDLE_LIMIT_S = 2.0
+# A run is "stalled" when it serves less than this share of what the same server served with one connection
+# while the server used less than BUSY_CPU of a core (stuck: a deadlocked server uses next to none); "late"
+# when it used more (working through a queue, on the CPU or waiting on a slow database).
+STALL_SHARE = 0.25
+BUSY_CPU = 0.2
+
+T = TypeVar("T")
+
+
+def sweep(plan: Plan, rtts: dict[str, list[float]]) -> list[Run]:
+    """Every run of the plan; each remote case's measured round trips are added to `rtts`."""
+    total = plan.repetitions * sum(
+        len(case.endpoints) * len(plan.concurrency) * len(plan.stages) for case in plan.cases
+    )
+    progress = Progress(total, plan.repetitions)
+    runs: list[Run] = []
+    for repetition in range(1, plan.repetitions + 1):
+        for case in plan.cases:
+            runs += sweep_case(plan, case, repetition, progress, rtts)
+    return runs
+
+
+def sweep_case(
+    plan: Plan, case: Case, repetition: int, progress: Progress, rtts: dict[str, list[float]]
+) -> list[Run]:
+    """One repetition on one database: all stages' servers up at once, taking turns."""
+    label = f"rep{repetition}"
+    proxy = None
+    runs: list[Run] = []
+    servers: list[Server] = []
+    try:
+        proxy_port = None
+        if case.rtt_ms:
+            proxy, proxy_port = start_proxy(case, label)
+            rtts.setdefault(case.key, []).append(round(measure_rtt(proxy_port, plan.stages[0]), 2))
+        for stage in plan.stages:
+            server = Server(stage, case, database_url(stage, case, proxy_port))
+            start_server(server, label)
+            servers.append(server)
+        for server in servers:
+            wait_ready(server)
+            seed(server.stage, case)
+            warm_up(server, case.endpoints, plan.warmup_requests)
+        order = rotate(servers, repetition - 1)
+        for key in case.endpoints:
+            endpoint = ENDPOINTS[key]
+            single: dict[str, float] = {}  # req/s with the first concurrency, per stage
+            for concurrency in plan.concurrency:
+                for server in order:
+                    run = measure(server, endpoint, concurrency, case, repetition)
+                    if concurrency == plan.concurrency[0]:
+                        single[server.stage.dir] = run.rps
+                    if far_too_few(run, single.get(server.stage.dir)):
+                        run.stalled = run.server_cpu < BUSY_CPU
+                        run.late = not run.stalled
+                    run.restarted = settle(server, run, label)
+                    runs.append(run)
+                    print(progress.line(run, case, endpoint), flush=True)
+    finally:
+        for server in servers:
+            if server.proc is not None:
+                PROCESSES.stop(server.proc)
+        if proxy is not None:
+            PROCESSES.stop(proxy)
+    return runs
+
+
+def measure(server: Server, endpoint: Endpoint, concurrency: int, case: Case, repetition: int) -> Run:
+    """One wrk run, with the CPU the server used meanwhile."""
+    cpu_before = cpu_seconds(server.pid)
+    raw = wrk(server, endpoint, concurrency, case.duration_s)
+    run = to_run(raw, repetition, case, endpoint, concurrency, server.stage.dir)
+    run.server_cpu = round((cpu_seconds(server.pid) - cpu_before) / run.duration_s, 2)
+    return run
+
+
+def far_too_few(run: Run, single_connection_rps: float | None) -> bool:
+    """Served nothing, or far less than one connection got from the same server: more load must not."""
+    if run.requests == 0:
+        return True
+    if single_connection_rps and run.concurrency > 1:
+        return run.rps < STALL_SHARE * single_connection_rps
+    return False
+
+
+def settle(server: Server, run: Run, label: str) -> str:
+    """Leave the server idle and answering before the next run; restart it if it is not. Why it was."""
+    if run.stalled:
+        reason = "stalled"
+    else:
+        idle, run.idle_wait_s = wait_until_idle(server.pid, limit_s=IDLE_LIMIT_S)
+        run.idle_wait_s = round(run.idle_wait_s, 2)
+        reason = "" if idle else "busy"
+        if idle and (run.non2xx or run.socket_errors or run.timeouts):
+            reason = "" if get(server, "/api/posts?limit=1", timeout_s=2) == 200 else "no answer"
+    if reason:
+        restart(server, label)
+    return reason
+
+
+def rotate(items: Sequence[T], by: int) -> list[T]:
+    """The stages' order in a repetition: each one goes first in turn."""
+    by %= len(items)
+    return [*items[by:], *items[:by]]
+
+
+class Progress:
+    """One line per run, with an estimate of the time left."""
+
+    def __init__(self, total: int, repetitions: int) -> None:
+        self.total = total
+        self.repetitions = repetitions
+        self.done = 0
+        self.started = time.monotonic()
+
+    def line(self, run: Run, case: Case, endpoint: Endpoint) -> str:
+        self.done += 1
+        elapsed = time.monotonic() - self.started
+        eta = elapsed / self.done * (self.total - self.done)
+        flags = " STALLED" if run.stalled else " late" if run.late else ""
+        flags += f" restarted ({run.restarted})" if run.restarted else ""
+        return (
+            f"[{self.done:>3}/{self.total} rep {run.repetition}/{self.repetitions} eta {eta / 60:4.1f} min] "
+            f"{case.key:<13} {endpoint.label:<20} c={run.concurrency:<3} {run.stage:<22} "
+            f"{run.rps:9.1f} req/s  p50 {run.p50_ms:7.1f} ms  p99 {run.p99_ms:7.1f} ms  "
+            f"non-2xx {run.non2xx}  timeouts {run.timeouts}  socket errors {run.socket_errors}{flags}"
+        )
