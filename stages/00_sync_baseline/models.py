@@ -36,7 +36,8 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(120), unique=True)
     image_file: Mapped[str] = mapped_column(String(200), default="default.svg")
 
-    posts: Mapped[list["Post"]] = relationship(back_populates="author", cascade="all, delete-orphan")
+    # passive_deletes: the database deletes a user's posts (ON DELETE CASCADE); the ORM never loads them.
+    posts: Mapped[list["Post"]] = relationship(back_populates="author", passive_deletes=True)
 
     @property
     def image_path(self) -> str:

@@ -16,7 +16,12 @@ def enforce_foreign_keys(dbapi_connection, connection_record):
 
 
 connect_args = {"check_same_thread": False} if DATABASE_URL.startswith("sqlite") else {}
-engine = create_engine(DATABASE_URL, connect_args=connect_args)
+MAX_SESSIONS = 15  # every connection the engine may open: pool_size + max_overflow
+# FastAPI runs a def route in a pool of 40 threads, then validates what it returned in that pool again, while
+# the request's session still holds its connection. With more requests holding a session than the engine has
+# connections, 40 threads can wait for connections held by requests that wait for a thread, and nothing moves
+# until the pool gives up (a 500 after 30 s). So main.py's DbSession lets at most MAX_SESSIONS hold a session.
+engine = create_engine(DATABASE_URL, connect_args=connect_args, pool_size=5, max_overflow=MAX_SESSIONS - 5)
 if engine.dialect.name == "sqlite":
     event.listen(engine, "connect", enforce_foreign_keys)
 # expire_on_commit=False: after db.commit(), a route returns what it committed without another query.

@@ -36,11 +36,10 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(120), unique=True)
     image_file: Mapped[str] = mapped_column(String(200), default="default.svg")
 
+    # passive_deletes: the database deletes a user's posts (ON DELETE CASCADE); the ORM never loads them.
     # lazy="raise": touching a relationship that was not eager-loaded raises instead of quietly
     # running SQL, which an AsyncSession could not do anyway.
-    posts: Mapped[list["Post"]] = relationship(
-        back_populates="author", cascade="all, delete-orphan", lazy="raise"
-    )
+    posts: Mapped[list["Post"]] = relationship(back_populates="author", passive_deletes=True, lazy="raise")
 
     @property
     def image_path(self) -> str:

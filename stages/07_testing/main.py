@@ -1,15 +1,10 @@
-import math
-import re
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi import Path as PathParam
-from fastapi.encoders import jsonable_encoder
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import delete, select
@@ -22,29 +17,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import models
 import schemas
 from database import Base, async_engine, get_async_db
+from hardening import BAD_BODY, NOT_FOUND, TAKEN, ItemId, Limit, LimitBodySize, Skip, is_api, printable_errors
 
-SHARED = Path(__file__).resolve().parents[2] / "shared_templates"
-
-
-class LimitBodySize:
-    """Answer 413 to a request body over max_bytes, whether or not it announces its length."""
-
-    def __init__(self, app, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope, receive, send):
-        received = 0
-
-        async def receive_at_most():
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.max_bytes:
-                raise HTTPException(status_code=413, detail="Request body too large")
-            return message
-
-        await self.app(scope, receive_at_most if scope["type"] == "http" else receive, send)
+SHARED = Path(__file__).resolve().parents[2] / "shared_templates"  # shared by all stages of this repository
 
 
 @asynccontextmanager
@@ -58,38 +33,12 @@ async def lifespan(app: FastAPI):
 
 
 app = FastAPI(title="Blog", lifespan=lifespan)
-# Far above the largest valid request (a 10,000-character post), far below what would hurt the server.
-app.add_middleware(LimitBodySize, max_bytes=1_000_000)
+app.add_middleware(LimitBodySize, max_bytes=1_000_000)  # far above the largest valid request
 app.mount("/static", StaticFiles(directory=SHARED / "static"), name="static")
 templates = Jinja2Templates(directory=SHARED / "templates")
-
-# Every API route ends with a commit, which hands its connection back to the pool before the response is
-# serialized: a sync route's response waits for a worker thread, and waiting with a connection deadlocks.
+# One session per request, closed (so rolled back) after the response: only the routes that write commit.
 DbSession = Annotated[AsyncSession, Depends(get_async_db)]
-ItemId = Annotated[int, PathParam(ge=1, le=schemas.MAX_ID)]
 NEWEST_FIRST = (models.Post.date_posted.desc(), models.Post.id.desc())
-# The error answers the API routes give besides 422, for the OpenAPI schema. FastAPI itself answers 400
-# to a body it cannot read as JSON at all (not UTF-8, or nested too deep).
-NOT_FOUND = {404: {"model": schemas.Message, "description": "Not found"}}
-BAD_BODY = {400: {"model": schemas.Message, "description": "Body not readable as JSON"}}
-TAKEN = {
-    400: {"model": schemas.Message, "description": "Body not readable as JSON, or username or email taken"}
-}
-
-
-async def commit_or_raise(db: AsyncSession, missing: str, conflict: str = "") -> None:
-    """Commit; if a concurrent request changed the rows first, answer as if it had won."""
-    try:
-        await db.commit()
-    except IntegrityError:
-        # A username or email taken meanwhile (conflict), or the user a post points to deleted.
-        await db.rollback()
-        if conflict:
-            raise HTTPException(status_code=400, detail=conflict) from None
-        raise HTTPException(status_code=404, detail="User not found") from None
-    except StaleDataError:
-        await db.rollback()
-        raise HTTPException(status_code=404, detail=missing) from None
 
 
 async def ensure_available(db: AsyncSession, username: str | None, email: str | None) -> None:
@@ -102,20 +51,15 @@ async def ensure_available(db: AsyncSession, username: str | None, email: str | 
 
 
 async def get_user_or_404(db: AsyncSession, user_id: int) -> models.User:
-    user = await db.get(models.User, user_id)
-    if user is None:
+    if (user := await db.get(models.User, user_id)) is None:
         raise HTTPException(status_code=404, detail="User not found")
     return user
 
 
 async def get_post_or_404(db: AsyncSession, post_id: int) -> models.Post:
-    post = await db.get(models.Post, post_id, options=[selectinload(models.Post.author)])
-    if post is None:
+    if (post := await db.get(models.Post, post_id, options=[selectinload(models.Post.author)])) is None:
         raise HTTPException(status_code=404, detail="Post not found")
     return post
-
-
-# Pages
 
 
 @app.get("/", include_in_schema=False, name="home")
@@ -141,46 +85,45 @@ async def user_posts_page(request: Request, user_id: ItemId, db: DbSession):
     return templates.TemplateResponse(request, "user_posts.html", context)
 
 
-# Users API
-
-
 @app.post("/api/users", response_model=schemas.UserResponse, status_code=201, responses=TAKEN)
 async def create_user(user: schemas.UserCreate, db: DbSession):
     await ensure_available(db, user.username, user.email)
     new_user = models.User(username=user.username, email=user.email)
     db.add(new_user)
-    await commit_or_raise(db, "User not found", conflict="Username or email already exists")
+    try:
+        await db.commit()
+    except IntegrityError:  # a concurrent request took the username or the email since ensure_available
+        raise HTTPException(status_code=400, detail="Username or email already exists") from None
     return new_user
 
 
 @app.get("/api/users/{user_id}", response_model=schemas.UserResponse, responses=NOT_FOUND)
 async def get_user(user_id: ItemId, db: DbSession):
-    user = await get_user_or_404(db, user_id)
-    await db.commit()
-    return user
+    return await get_user_or_404(db, user_id)
 
 
 @app.patch("/api/users/{user_id}", response_model=schemas.UserResponse, responses=NOT_FOUND | TAKEN)
 async def update_user(user_id: ItemId, user_update: schemas.UserUpdate, db: DbSession):
     user = await get_user_or_404(db, user_id)
-    changes = user_update.model_dump(exclude_none=True)
-    await ensure_available(
-        db,
-        changes.get("username") if changes.get("username") != user.username else None,
-        changes.get("email") if changes.get("email") != user.email else None,
-    )
+    changes = {k: v for k, v in user_update.model_dump(exclude_none=True).items() if v != getattr(user, k)}
+    await ensure_available(db, changes.get("username"), changes.get("email"))
     for field, value in changes.items():
         setattr(user, field, value)
-    await commit_or_raise(db, "User not found", conflict="Username or email already exists")
+    try:
+        await db.commit()
+    except IntegrityError:  # a concurrent request took the username or the email since ensure_available
+        raise HTTPException(status_code=400, detail="Username or email already exists") from None
+    except StaleDataError:  # a concurrent request deleted the user: the UPDATE found no row
+        raise HTTPException(status_code=404, detail="User not found") from None
     return user
 
 
 @app.delete("/api/users/{user_id}", status_code=204, responses=NOT_FOUND)
 async def delete_user(user_id: ItemId, db: DbSession):
     # One statement, so that of two concurrent deletes only one succeeds; the database deletes the posts.
-    result = await db.execute(delete(models.User).where(models.User.id == user_id))
+    deleted = await db.scalar(delete(models.User).where(models.User.id == user_id).returning(models.User.id))
     await db.commit()
-    if result.rowcount == 0:
+    if deleted is None:
         raise HTTPException(status_code=404, detail="User not found")
 
 
@@ -193,20 +136,11 @@ async def get_user_posts(user_id: ItemId, db: DbSession):
         .options(selectinload(models.Post.author))
         .order_by(*NEWEST_FIRST)
     )
-    posts = (await db.scalars(query)).all()
-    await db.commit()
-    return posts
-
-
-# Posts API
+    return (await db.scalars(query)).all()
 
 
 @app.get("/api/posts", response_model=list[schemas.PostResponse])
-async def get_posts(
-    db: DbSession,
-    skip: Annotated[int, Query(ge=0, le=schemas.MAX_ID)] = 0,
-    limit: Annotated[int, Query(ge=1, le=100)] = 100,
-):
+async def get_posts(db: DbSession, skip: Skip = 0, limit: Limit = 100):
     query = (
         select(models.Post)
         .options(selectinload(models.Post.author))
@@ -214,9 +148,7 @@ async def get_posts(
         .offset(skip)
         .limit(limit)
     )
-    posts = (await db.scalars(query)).all()
-    await db.commit()
-    return posts
+    return (await db.scalars(query)).all()
 
 
 @app.post("/api/posts", response_model=schemas.PostResponse, status_code=201, responses=NOT_FOUND | BAD_BODY)
@@ -224,24 +156,29 @@ async def create_post(post: schemas.PostCreate, db: DbSession):
     author = await get_user_or_404(db, post.user_id)
     new_post = models.Post(title=post.title, content=post.content, author=author)
     db.add(new_post)
-    await commit_or_raise(db, "User not found")
+    try:
+        await db.commit()
+    except IntegrityError:  # a concurrent request deleted the author: user_id names no user any more
+        raise HTTPException(status_code=404, detail="User not found") from None
     return new_post
 
 
 @app.get("/api/posts/{post_id}", response_model=schemas.PostResponse, responses=NOT_FOUND)
 async def get_post(post_id: ItemId, db: DbSession):
-    post = await get_post_or_404(db, post_id)
-    await db.commit()
-    return post
+    return await get_post_or_404(db, post_id)
 
 
 @app.put("/api/posts/{post_id}", response_model=schemas.PostResponse, responses=NOT_FOUND | BAD_BODY)
 async def replace_post(post_id: ItemId, post_data: schemas.PostCreate, db: DbSession):
     post = await get_post_or_404(db, post_id)
     post.author = await get_user_or_404(db, post_data.user_id)
-    post.title = post_data.title
-    post.content = post_data.content
-    await commit_or_raise(db, "Post not found")
+    post.title, post.content = post_data.title, post_data.content
+    try:
+        await db.commit()
+    except IntegrityError:  # a concurrent request deleted the new author: user_id names no user any more
+        raise HTTPException(status_code=404, detail="User not found") from None
+    except StaleDataError:  # a concurrent request deleted the post: the UPDATE found no row
+        raise HTTPException(status_code=404, detail="Post not found") from None
     return post
 
 
@@ -250,24 +187,19 @@ async def update_post(post_id: ItemId, post_data: schemas.PostUpdate, db: DbSess
     post = await get_post_or_404(db, post_id)
     for field, value in post_data.model_dump(exclude_none=True).items():
         setattr(post, field, value)
-    await commit_or_raise(db, "Post not found")
+    try:
+        await db.commit()
+    except StaleDataError:  # a concurrent request deleted the post: the UPDATE found no row
+        raise HTTPException(status_code=404, detail="Post not found") from None
     return post
 
 
 @app.delete("/api/posts/{post_id}", status_code=204, responses=NOT_FOUND)
 async def delete_post(post_id: ItemId, db: DbSession):
-    # One statement, so that of two concurrent deletes only one succeeds.
-    result = await db.execute(delete(models.Post).where(models.Post.id == post_id))
+    deleted = await db.scalar(delete(models.Post).where(models.Post.id == post_id).returning(models.Post.id))
     await db.commit()
-    if result.rowcount == 0:
+    if deleted is None:
         raise HTTPException(status_code=404, detail="Post not found")
-
-
-# Errors: JSON under /api, the error page everywhere else
-
-
-def is_api(request: Request) -> bool:
-    return request.url.path == "/api" or request.url.path.startswith("/api/")
 
 
 @app.exception_handler(StarletteHTTPException)
@@ -275,34 +207,19 @@ async def handle_http_error(request: Request, exc: StarletteHTTPException):
     if is_api(request):
         return await http_exception_handler(request, exc)
     context = {"status_code": exc.status_code, "detail": exc.detail, "title": "Error"}
-    return templates.TemplateResponse(
-        request, "error.html", context, status_code=exc.status_code, headers=exc.headers
-    )
-
-
-def printable(value):
-    """A lone surrogate ("\\ud800" in JSON) has no UTF-8 form, NaN and Infinity have no JSON form."""
-    if isinstance(value, str):
-        return re.sub("[\ud800-\udfff]", "\ufffd", value)
-    return value if math.isfinite(value) else str(value)
+    return templates.TemplateResponse(request, "error.html", context, exc.status_code, exc.headers)
 
 
 @app.exception_handler(RequestValidationError)
 async def handle_validation_error(request: Request, exc: RequestValidationError):
-    # The errors echo the input: make what JSON in UTF-8 cannot carry printable before answering.
-    errors = jsonable_encoder(exc.errors(), custom_encoder={str: printable, float: printable})
-    exc = RequestValidationError(errors, body=exc.body)
+    exc = printable_errors(exc)  # the errors echo the input, which JSON in UTF-8 may not carry as it is
     if is_api(request):
         return await request_validation_exception_handler(request, exc)
     detail = "; ".join(f"{error['loc'][-1]}: {error['msg']}" for error in exc.errors())
-    context = {"status_code": 422, "detail": detail, "title": "Error"}
-    return templates.TemplateResponse(request, "error.html", context, status_code=422)
+    return await handle_http_error(request, StarletteHTTPException(422, detail))
 
 
 @app.exception_handler(Exception)
 async def handle_unexpected_error(request: Request, exc: Exception):
-    # The error is logged by the server; the client gets the usual error shape and no traceback.
-    if is_api(request):
-        return JSONResponse({"detail": "Internal Server Error"}, status_code=500)
-    context = {"status_code": 500, "detail": "Internal Server Error", "title": "Error"}
-    return templates.TemplateResponse(request, "error.html", context, status_code=500)
+    # The server logs the error; the client gets a 500 in the usual error shape, and no traceback.
+    return await handle_http_error(request, StarletteHTTPException(500, "Internal Server Error"))

@@ -149,7 +149,10 @@ ROWS = [
         "legacy": "db.query(Post).filter(Post.user_id == 2).delete()",
         "sync": "db.execute(delete(Post).where(Post.user_id == 2)).rowcount",
         "async": "(await db.execute(delete(Post).where(Post.user_id == 2))).rowcount",
-        "note": "`rowcount`: the number of rows deleted, as `delete()` returned",
+        "note": (
+            "`rowcount`: the number of rows deleted, as `delete()` returned; type checkers know"
+            " `rowcount` only on a `CursorResult`, so the stages use `.returning()`"
+        ),
     },
     {
         "task": "one column's value",

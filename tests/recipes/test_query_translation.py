@@ -8,13 +8,11 @@ reaches the same database through aiosqlite or asyncpg, the sync side through sq
 """
 
 import ast
-import importlib.util
 import inspect as pyinspect
 import os
 import re
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,19 +44,11 @@ from sqlalchemy.orm import (
     selectinload,
 )
 
-ROWS_FILE = Path(__file__).with_name("query_translation.py")
+import query_translation
+from tools.sources import literal
 
-
-def read_rows() -> list[dict[str, str]]:
-    """ROWS the way the guide's generator reads it: parsed with ast, never imported."""
-    module = ast.parse(ROWS_FILE.read_text(encoding="utf-8"))
-    for node in module.body:
-        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["ROWS"]:
-            return ast.literal_eval(node.value)
-    raise LookupError(f"no ROWS = [...] in {ROWS_FILE}")
-
-
-ROWS = read_rows()
+# ROWS the way the guide's generator reads them (tools/sources.py): parsed with ast, never imported.
+ROWS = literal("tests/recipes/query_translation.py", "ROWS")
 
 
 def slug(task: str) -> str:
@@ -107,16 +97,9 @@ SEED = {
 
 # The names a row's expressions may use, besides the session `db`.
 NAMES = {
-    "User": User,
-    "Post": Post,
-    "select": select,
-    "func": func,
-    "update": update,
-    "delete": delete,
-    "exists": exists,
-    "joinedload": joinedload,
-    "selectinload": selectinload,
-}
+    "User": User, "Post": Post, "select": select, "func": func, "update": update, "delete": delete,
+    "exists": exists, "joinedload": joinedload, "selectinload": selectinload,
+}  # fmt: skip
 
 # Raised by .one() and friends: part of a row's result, compared like a value.
 EXPECTED_ERRORS = (NoResultFound, MultipleResultsFound)
@@ -296,12 +279,8 @@ def test_row_shape(row: dict[str, str]) -> None:
 
 def test_rows_are_a_literal() -> None:
     """The generator's way (ast.literal_eval) gives exactly what the module holds, in the agreed shape."""
-    spec = importlib.util.spec_from_file_location("query_translation", ROWS_FILE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.__doc__, "query_translation.py says what it is"
-    assert read_rows() == module.ROWS
+    assert query_translation.__doc__, "query_translation.py says what it is"
+    assert query_translation.ROWS == ROWS
     for row in ROWS:
         assert list(row) == ["task", "legacy", "sync", "async", "note"]
         assert all(isinstance(value, str) for value in row.values())

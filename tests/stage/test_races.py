@@ -7,6 +7,7 @@ no traceback: a lock timeout or an error the app caught and turned into a clean 
 
 import asyncio
 from collections import Counter
+from collections.abc import Mapping, Sequence
 
 import anyio
 import httpx
@@ -28,8 +29,11 @@ def count(live, table: str) -> int:
     return rows(live, f"SELECT count(*) FROM {table}")[0][0]
 
 
-async def all_at_once(client: httpx.AsyncClient, requests: list[tuple]) -> list[httpx.Response]:
-    """Send every request concurrently; each item is (method, path, json body or None)."""
+Request = tuple[str, str, Mapping[str, object] | None]  # method, path, json body or None
+
+
+async def all_at_once(client: httpx.AsyncClient, requests: Sequence[Request]) -> list[httpx.Response]:
+    """Send every request concurrently."""
     with anyio.fail_after(HANG_GUARD_SECONDS):
         return await asyncio.gather(*(client.request(m, p, json=body) for m, p, body in requests))
 
@@ -55,23 +59,10 @@ async def http(live):
         yield http
 
 
-async def make_users(client: httpx.AsyncClient, n: int) -> list[int]:
-    ids = []
-    for i in range(n):
-        response = await client.post("/api/users", json={"username": f"u{i}", "email": f"u{i}@example.com"})
-        assert response.status_code == 201, response.text
-        ids.append(response.json()["id"])
-    return ids
-
-
-async def make_posts(client: httpx.AsyncClient, user_id: int, n: int) -> list[int]:
-    ids = []
-    for i in range(n):
-        body = {"title": f"post {i}", "content": "words", "user_id": user_id}
-        response = await client.post("/api/posts", json=body)
-        assert response.status_code == 201, response.text
-        ids.append(response.json()["id"])
-    return ids
+@pytest.fixture
+def blog(http, blog_on):
+    """Arrange steps on the live server."""
+    return blog_on(http)
 
 
 async def test_same_username_at_once_creates_one_user(live, http, tally):
@@ -92,8 +83,8 @@ async def test_same_username_at_once_creates_one_user(live, http, tally):
     assert_clean_log(live)
 
 
-async def test_many_posts_at_once_are_all_stored(live, http, tally):
-    users = await make_users(http, 10)
+async def test_many_posts_at_once_are_all_stored(live, http, blog, tally):
+    users = [(await blog.user(f"u{i}"))["id"] for i in range(10)]
     requests = [
         ("POST", "/api/posts", {"title": f"t{i}", "content": f"c{i}", "user_id": users[i % len(users)]})
         for i in range(200)
@@ -117,10 +108,10 @@ async def test_many_posts_at_once_are_all_stored(live, http, tally):
     assert_clean_log(live)
 
 
-async def test_patch_and_delete_of_the_same_post(live, http, tally):
-    (user,) = await make_users(http, 1)
-    posts = await make_posts(http, user, 20)
-    requests = []
+async def test_patch_and_delete_of_the_same_post(live, http, blog, tally):
+    user = await blog.user("u0")
+    posts = [(await blog.post(user, f"post {i}", "words"))["id"] for i in range(20)]
+    requests: list[Request] = []
     for post_id in posts:
         requests += [("PATCH", f"/api/posts/{post_id}", {"title": f"patched {n}"}) for n in range(4)]
         requests += [("DELETE", f"/api/posts/{post_id}", None) for _ in range(2)]
@@ -146,9 +137,9 @@ async def test_patch_and_delete_of_the_same_post(live, http, tally):
     assert_clean_log(live)
 
 
-async def test_delete_a_user_while_posts_are_created_for_them(live, http, tally):
-    users = await make_users(http, 5)
-    requests = []
+async def test_delete_a_user_while_posts_are_created_for_them(live, http, blog, tally):
+    users = [(await blog.user(f"u{i}"))["id"] for i in range(5)]
+    requests: list[Request] = []
     for user in users:
         requests += [
             ("POST", "/api/posts", {"title": "t", "content": "c", "user_id": user}) for _ in range(10)
@@ -169,4 +160,21 @@ async def test_delete_a_user_while_posts_are_created_for_them(live, http, tally)
     assert count(live, "posts") == 0
     # The API agrees with the tables.
     assert (await http.get("/api/posts")).json() == []
+    assert_clean_log(live)
+
+
+async def test_more_reads_at_once_than_threads_and_connections(live, http, blog, tally):
+    """200 reads, 100 in flight at once (LIMITS): more than a sync app's 40 worker threads and 15 pooled
+    connections together. A request that kept its connection while its response waited for a thread would
+    stall the others until the pool timed out (a 500 after 30 s, or a client timeout)."""
+    user = await blog.user("ada")
+    post = await blog.post(user, "Read me", "Words.")
+    paths = ["/api/posts", f"/api/posts/{post['id']}", f"/api/users/{user['id']}"]
+    paths.append(f"/api/users/{user['id']}/posts")
+    requests = [("GET", paths[i % len(paths)], None) for i in range(200)]
+
+    responses = await all_at_once(http, requests)
+
+    tally(f"{len(requests)} requests sent, {server_errors(responses)} 5xx seen, {statuses(responses)}")
+    assert statuses(responses) == {200: 200}
     assert_clean_log(live)
