@@ -1,30 +1,56 @@
 """Every workflow of this repository is a nox session. `nox -l` lists them.
 
 Stages come from stages/stages.toml (tools/stages.py); no session knows a stage by its number.
+A session that runs a suite against a stage takes the stage and the database: `nox -s "stage(04-sqlite)"`.
 """
 
+import importlib.util
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import nox
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "tools"))
-import stages as manifest  # noqa: E402
 
-nox.options.default_venv_backend = "uv|virtualenv"
-# `nox` with no arguments: everything that needs nothing but Python (SQLite, no browser required).
-nox.options.sessions = ["lint", "repo", "stage", "own", "recipes(sqlite)", "asynccheck"]
+
+def import_tools() -> None:
+    """Import the repository's `tools` package. nox loads this file by its path without putting the folder on
+    sys.path (`python -m nox` would), so the package is loaded by its path too, under its own name."""
+    spec = importlib.util.spec_from_file_location("tools", ROOT / "tools" / "__init__.py")
+    assert spec is not None and spec.loader is not None
+    sys.modules["tools"] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sys.modules["tools"])
+
+
+import_tools()
+from tools import stages as manifest  # noqa: E402
 
 STAGES = manifest.load()
 WITH_OWN_TESTS = [stage for stage in STAGES if stage.own_tests]
+DATABASES = ("sqlite", "postgresql")
 POSTGRES_URL = os.environ.get("POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 RUFF = "ruff==0.17.5"
+MYPY = "mypy==2.4.1"
+
+nox.options.default_venv_backend = "uv|virtualenv"
+# `nox` with no arguments: everything that needs nothing but Python (SQLite, no browser required).
+nox.options.sessions = [
+    "lint",
+    "repo",
+    *[f"stage({stage.number}-sqlite)" for stage in STAGES],
+    *[f"own({stage.number}-sqlite)" for stage in WITH_OWN_TESTS],
+    "recipes(sqlite)",
+    "asynccheck",
+]
 
 
-def stage_param(stages):
-    return nox.parametrize("stage", [nox.param(stage, id=stage.number) for stage in stages])
+def stage_param(stages: list[manifest.Stage]) -> Callable[[Any], Any]:
+    """One session per database and stage: `04-sqlite`, ..., then `04-postgresql`, ..."""
+    params = [nox.param(stage, db, id=f"{stage.number}-{db}") for db in DATABASES for stage in stages]
+    return nox.parametrize(["stage", "database"], params)
 
 
 def install_stage(session: nox.Session, stage: manifest.Stage, *requirements: Path) -> None:
@@ -41,23 +67,20 @@ def run_golden(session: nox.Session, stage: manifest.Stage, database_url: str, *
     session.run("pytest", "tests/stage", "-p", "no:cacheprovider", *extra, *session.posargs, env=env)
 
 
-def sqlite_url(session: nox.Session) -> str:
-    return f"sqlite:///{Path(session.create_tmp()) / 'golden.db'}"
+def database_url(session: nox.Session, database: str = "sqlite") -> str:
+    """A new SQLite file in the session's folder, or PostgreSQL ($POSTGRES_URL, default .../test)."""
+    if database == "postgresql":
+        return POSTGRES_URL
+    path = Path(session.create_tmp()) / "golden.db"
+    path.unlink(missing_ok=True)
+    return f"sqlite:///{path}"
 
 
 @nox.session
 @stage_param(STAGES)
-def stage(session: nox.Session, stage: manifest.Stage) -> None:
-    """Run the shared snapshot suite against one stage on SQLite (all stages: `nox -s stage`)."""
-    (Path(session.create_tmp()) / "golden.db").unlink(missing_ok=True)
-    run_golden(session, stage, sqlite_url(session))
-
-
-@nox.session
-@stage_param(STAGES)
-def stage_pg(session: nox.Session, stage: manifest.Stage) -> None:
-    """The same suite and the same snapshots on PostgreSQL ($POSTGRES_URL, default 127.0.0.1:5432/test)."""
-    run_golden(session, stage, POSTGRES_URL)
+def stage(session: nox.Session, stage: manifest.Stage, database: str) -> None:
+    """The shared snapshot suite against one stage on one database (`nox -s stage`: all, both databases)."""
+    run_golden(session, stage, database_url(session, database))
 
 
 # Examples per API operation; the short run inside `stage` uses tests/stage/test_fuzz.py's default.
@@ -65,17 +88,15 @@ FUZZ_EXAMPLES = "50"
 
 
 @nox.session
-@nox.parametrize(
-    ["stage", "database"],
-    [nox.param(stage, db, id=f"{stage.number}-{db}") for stage in STAGES for db in ("sqlite", "postgresql")],
-)
+@stage_param(STAGES)
 def fuzz(session: nox.Session, stage: manifest.Stage, database: str) -> None:
     """The schemathesis run at length, for one stage on one database (all of them: `nox -s fuzz`)."""
     install_stage(session, stage, ROOT / "tests" / "requirements.txt")
-    if database == "sqlite":
-        (Path(session.create_tmp()) / "golden.db").unlink(missing_ok=True)
-    url = sqlite_url(session) if database == "sqlite" else POSTGRES_URL
-    env = {"STAGE": stage.dir, "DATABASE_URL": url, "FUZZ_EXAMPLES": FUZZ_EXAMPLES}
+    env = {
+        "STAGE": stage.dir,
+        "DATABASE_URL": database_url(session, database),
+        "FUZZ_EXAMPLES": FUZZ_EXAMPLES,
+    }
     session.run("pytest", "tests/stage/test_fuzz.py", "-p", "no:cacheprovider", *session.posargs, env=env)
 
 
@@ -87,35 +108,26 @@ def snapshots(session: nox.Session) -> None:
         if manifest.find(session.posargs[0]) != golden:
             session.error(f"snapshots are recorded from {golden.dir} only; fix the stage, not the snapshot")
         session.posargs.pop(0)
-    run_golden(session, golden, sqlite_url(session), "--snapshot-update")
+    run_golden(session, golden, database_url(session), "--snapshot-update")
 
 
 @nox.session
 @stage_param(WITH_OWN_TESTS)
-def own(session: nox.Session, stage: manifest.Stage) -> None:
-    """A stage's own test suite (the tests a user writes for their async app), on SQLite."""
+def own(session: nox.Session, stage: manifest.Stage, database: str) -> None:
+    """A stage's own test suite (the tests a user writes for their async app) on one database."""
+    assert stage.own_tests is not None  # WITH_OWN_TESTS holds only the stages with their own tests
     install_stage(session, stage, stage.path / "requirements-dev.txt")
+    env = {"DATABASE_URL": database_url(session, database)}  # on SQLite the suite uses a file of its own
     session.chdir(stage.path)
-    session.run("pytest", stage.own_tests, "-p", "no:cacheprovider", *session.posargs)
-
-
-@nox.session
-@stage_param(WITH_OWN_TESTS)
-def own_pg(session: nox.Session, stage: manifest.Stage) -> None:
-    """A stage's own test suite on PostgreSQL."""
-    install_stage(session, stage, stage.path / "requirements-dev.txt")
-    session.chdir(stage.path)
-    env = {"DATABASE_URL": POSTGRES_URL}
     session.run("pytest", stage.own_tests, "-p", "no:cacheprovider", *session.posargs, env=env)
 
 
 @nox.session
-@nox.parametrize("database", [nox.param(db, id=db) for db in ("sqlite", "postgresql")])
+@nox.parametrize("database", [nox.param(db, id=db) for db in DATABASES])
 def recipes(session: nox.Session, database: str) -> None:
     """What MIGRATION.md gives readers to copy: the db.query() -> select() table and the whole conftest."""
     session.install("-r", "tests/recipes/requirements.txt")
-    url = sqlite_url(session) if database == "sqlite" else POSTGRES_URL
-    env = {"DATABASE_URL": url}
+    env = {"DATABASE_URL": database_url(session, database)}
     session.run("pytest", "tests/recipes", "-p", "no:cacheprovider", "-W", "error", *session.posargs, env=env)
 
 
@@ -126,22 +138,54 @@ def repo(session: nox.Session) -> None:
     session.run("pytest", "tests/repo", "-p", "no:cacheprovider", *session.posargs)
 
 
+def mypy_runs() -> list[tuple[str, list[str], Path | None]]:
+    """(name, what to check, MYPYPATH) of each mypy run. The stages, the stage suite and the recipes are flat
+    apps with the same module names (main, database, conftest): each is checked on its own."""
+    last = STAGES[-1]
+    return [
+        ("repository", ["noxfile.py", "asynccheck", "tools", "bench", "tests/repo"], None),
+        *[(f"stage-{stage.number}", [str(stage.path.relative_to(ROOT))], None) for stage in STAGES],
+        ("tests-stage", ["tests/stage"], last.path),  # the suite every stage runs, on the last stage's app
+        ("tests-asynccheck", ["tests/asynccheck"], None),
+        ("tests-recipes", ["tests/recipes"], None),  # with small_app, the app the recipe tests run
+        ("recipes", ["recipes/conftest.py"], ROOT / "tests" / "recipes" / "small_app"),  # next to that app
+    ]
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff check and ruff format --check over the whole repository."""
-    session.install(RUFF)
+    """ruff check and ruff format --check over the whole repository, then mypy (pyproject.toml's settings)."""
+    # What mypy needs to see the real types: the last stage's packages and every test suite's and tool's.
+    last = STAGES[-1]
+    requirements = [
+        last.path / "requirements.txt",
+        *([last.path / "requirements-dev.txt"] if last.own_tests else []),
+        "tests/requirements.txt",
+        "tests/asynccheck/requirements.txt",
+        "tests/recipes/requirements.txt",
+        "tests/repo/requirements.txt",  # tools/requirements.txt, and nox for noxfile.py
+        "bench/requirements.txt",
+        "bench/requirements-stage.txt",  # pyinstrument, for bench/profile_app.py
+    ]
+    session.install(RUFF, MYPY, *[arg for path in requirements for arg in ("-r", str(path))])
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    for name, paths, mypy_path in mypy_runs():
+        env = {"MYPYPATH": str(mypy_path)} if mypy_path else {}
+        session.run("mypy", "--cache-dir", f".mypy_cache/{name}", *paths, *session.posargs, env=env)
 
 
 @nox.session
 def serve(session: nox.Session) -> None:
-    """Run a stage with uvicorn on http://127.0.0.1:8000: `nox -s serve -- 04` (default: the newest)."""
+    """Run a stage with uvicorn on http://127.0.0.1:8000: `nox -s serve -- 04` (default: the newest).
+
+    An empty database gets a few demo users and posts first, through the API (tools/serve.py).
+    """
     stage = manifest.find(session.posargs[0]) if session.posargs else STAGES[-1]
     install_stage(session, stage)
-    session.chdir(stage.path)
     session.log(f"serving {stage.dir}: {stage.title}")
-    session.run("uvicorn", "main:app", "--host", "127.0.0.1", "--port", "8000", *session.posargs[1:])
+    # Ctrl-C reaches tools/serve.py, which stops uvicorn and waits for it; nox waits as long.
+    session.run("python", "-m", "tools.serve", stage.dir, *session.posargs[1:], interrupt_timeout=60)
 
 
 @nox.session
@@ -152,7 +196,7 @@ def bench(session: nox.Session) -> None:
     is broken (CI runs it).
     """
     session.install("-r", "bench/requirements.txt")
-    session.run("python", "bench/run.py", *session.posargs, env={"POSTGRES_URL": POSTGRES_URL})
+    session.run("python", "-m", "bench", *session.posargs, env={"POSTGRES_URL": POSTGRES_URL})
 
 
 @nox.session(python=False)
@@ -174,14 +218,15 @@ def diff(session: nox.Session) -> None:
 
 @nox.session(python=False)
 def tags(session: nox.Session) -> None:
-    """Build the linear `stages` branch (one commit per stage) and tags stage-00 ... from HEAD."""
-    session.run(sys.executable, "tools/tags.py", *session.posargs, external=True)
+    """Build the linear `stage-history` branch (one commit per stage) and tags stage-00 ... from HEAD."""
+    session.run(sys.executable, "-m", "tools.tags", *session.posargs, external=True)
 
 
 @nox.session
 def docs(session: nox.Session) -> None:
     """Regenerate MIGRATION.md's excerpts and README.md's stage table from the stages (repo checks them)."""
-    session.run("python", "tools/guide.py", "--write", *session.posargs)
+    session.install("-r", "tools/requirements.txt")
+    session.run("python", "-m", "tools.guide", "--write", *session.posargs)
 
 
 @nox.session
@@ -204,4 +249,4 @@ def asynccheck(session: nox.Session) -> None:
 def bench_check(session: nox.Session) -> None:
     """How fast asynccheck checks a generated app of 2,000 modules (target: under 5 s)."""
     session.install(".")
-    session.run("python", "bench/asynccheck_bench.py", *session.posargs)
+    session.run("python", "-m", "bench.asynccheck_bench", *session.posargs)

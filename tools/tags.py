@@ -4,7 +4,7 @@ Every commit holds shared_templates/ and the stage's app at one fixed path, stag
 `git diff stage-03 stage-04` shows exactly step 4. Author, committer, dates and messages are fixed,
 so the same HEAD always gives the same SHAs. Stages are read from HEAD, not from the working tree.
 
-    python tools/tags.py            # or: nox -s tags
+    python -m tools.tags            # or: nox -s tags
 """
 
 import os
@@ -13,14 +13,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-import stages
+from tools import stages
 
 BRANCH = "stage-history"
 APP_PATH = "stages/app"
 IDENTITY = {"NAME": "fastapi-async-migration", "EMAIL": "stages@fastapi-async-migration.invalid"}
 
 
-def git(*args: str, env: dict | None = None, cwd: Path = stages.ROOT) -> str:
+def git(*args: str, env: dict[str, str] | None = None, cwd: Path = stages.ROOT) -> str:
     return subprocess.run(
         ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
     ).stdout.strip()
@@ -51,6 +51,8 @@ def build(source: str = "HEAD", cwd: Path = stages.ROOT) -> dict[str, str]:
             parent = git(*args, env=env, cwd=cwd)
             git("tag", "--force", tag_name(stage), parent, cwd=cwd)
             made[tag_name(stage)] = parent
+    if parent is None:
+        raise LookupError(f"{source}:stages/stages.toml lists no stage")
     git("update-ref", f"refs/heads/{BRANCH}", parent, cwd=cwd)
     return made
 

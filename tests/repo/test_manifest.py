@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-import stages
+from tools import stages
 
-IGNORED = ["__pycache__", "*.pyc", "*.db", "*.db-*", ".pytest_cache", ".nox"]
+IGNORED = ["__pycache__", "*.pyc", "*.db", "*.db-*", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".nox"]
 STAGES = stages.load()
 PAIRS = [(stages.previous(stage), stage) for stage in STAGES if stages.previous(stage)]
 

@@ -5,8 +5,7 @@ from pathlib import Path
 
 import pytest
 
-import stages
-import tags
+from tools import stages, tags
 
 STAGES = stages.load()
 

@@ -2,6 +2,7 @@
 
 nox sets STAGE (a number or a directory from stages/stages.toml) and, for PostgreSQL, DATABASE_URL.
 The stage's directory goes on sys.path in this process only, so ``import main`` is that stage's app.
+Without DATABASE_URL the run gets a SQLite file in a temporary directory, removed when the run ends.
 """
 
 import importlib
@@ -9,7 +10,8 @@ import json
 import os
 import sys
 import tempfile
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -18,45 +20,83 @@ import sqlalchemy as sa
 import time_machine
 from asgi_lifespan import LifespanManager
 
-from liveserver import LiveServer
-from snapshots import HTMLSnapshot, JSONSnapshot, TextSnapshot
-
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
-import stages  # noqa: E402
-
-if "STAGE" not in os.environ:
-    raise pytest.UsageError(
-        "set STAGE to a stage number or directory, e.g. STAGE=00 (nox -s stage does this)"
-    )
-STAGE = stages.find(os.environ["STAGE"])
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='golden-')}/blog.db")
-sys.path.insert(0, str(STAGE.path))
+from harness import (
+    Blog,
+    HTMLSnapshot,
+    JSONSnapshot,
+    LiveServer,
+    TextSnapshot,
+    empty_tables,
+    serving,
+    sync_engine,
+)
+from tools import stages
 
 START = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 UNRECORDED_HEADERS = {"date", "server", "content-length", "etag", "last-modified"}
-TALLIES = pytest.StashKey[list[str]]()
+STAGE = pytest.StashKey[stages.Stage]()
+TALLIES = pytest.StashKey[dict[str, str]]()
+SCRATCH = pytest.StashKey[tempfile.TemporaryDirectory]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[TALLIES] = []
-    if config.getoption("--snapshot-update", default=False) and not STAGE.golden:
+    if "STAGE" not in os.environ:
+        raise pytest.UsageError(
+            "set STAGE to a stage number or directory, e.g. STAGE=00 (nox -s stage does this)"
+        )
+    stage = config.stash[STAGE] = stages.find(os.environ["STAGE"])
+    config.stash[TALLIES] = {}
+    config.addinivalue_line("markers", "errors_as_responses: `client` returns a 500 instead of raising it")
+    if config.getoption("--snapshot-update", default=False) and not stage.golden:
         raise pytest.UsageError(
             f"snapshots are recorded from the golden stage ({stages.golden().dir}) only; "
-            f"stage {STAGE.dir} is compared read-only. Fix the stage, not the snapshot."
+            f"stage {stage.dir} is compared read-only. Fix the stage, not the snapshot."
         )
+    if "DATABASE_URL" not in os.environ:
+        scratch = config.stash[SCRATCH] = tempfile.TemporaryDirectory(prefix="golden-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{scratch.name}/blog.db"
+    sys.path.insert(0, str(stage.path))
 
 
-def pytest_report_header() -> str:
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if SCRATCH in config.stash:
+        del os.environ["DATABASE_URL"]
+        config.stash[SCRATCH].cleanup()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    stage = config.stash[STAGE]
     backend = sa.make_url(os.environ["DATABASE_URL"]).get_backend_name()
-    return f"stage: {STAGE.dir} ({STAGE.title}); database: {backend}"
+    return f"stage: {stage.dir} ({stage.title}); database: {backend}"
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
     if config.stash.get(TALLIES, None):
-        terminalreporter.section(f"requests sent, 5xx seen, rows lost ({STAGE.dir})")
-        for line in config.stash[TALLIES]:
-            terminalreporter.line(line)
+        terminalreporter.section(f"requests sent, 5xx seen, rows lost ({config.stash[STAGE].dir})")
+        for label, line in config.stash[TALLIES].items():
+            terminalreporter.line(f"{label}: {line}")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """With STATEMENT_COUNTS_JSON set, write the counts of test_statement_counts.py there (for bench)."""
+    target = os.environ.get("STATEMENT_COUNTS_JSON")
+    recorded = [
+        value
+        for item in session.items
+        for key, value in item.user_properties
+        if key == "statements" and isinstance(value, dict)  # test_statement_counts.py records dicts
+    ]
+    if target and recorded:
+        stage = session.config.stash[STAGE]
+        keys = ("small", "large", "most_repeated")
+        counts = {found["endpoint"]: {key: found[key] for key in keys} for found in recorded}
+        result = {
+            "stage": stage.dir,
+            "lazy_raise": stage.lazy_raise,
+            "sizes": recorded[0]["sizes"],
+            "counts": counts,
+        }
+        Path(target).write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
 
 
 @pytest.fixture
@@ -65,8 +105,8 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture(scope="session")
-def stage() -> stages.Stage:
-    return STAGE
+def stage(pytestconfig) -> stages.Stage:
+    return pytestconfig.stash[STAGE]
 
 
 @pytest.fixture(scope="session")
@@ -76,29 +116,17 @@ def app():
 
 @pytest.fixture(scope="session")
 def harness_engine():
-    """The harness's own synchronous connection, whatever driver the stage uses.
+    """The harness's connection to the test database.
 
     The tables are dropped and created again from the stage's models first: a table left by an older run
     would keep its old constraints, since create_all never alters a table that exists.
     """
-    url = sa.make_url(os.environ["DATABASE_URL"])
-    engine = sa.create_engine(url.set(drivername=url.get_backend_name()))
+    engine = sync_engine(os.environ["DATABASE_URL"])
     metadata = importlib.import_module("models").Base.metadata
     metadata.drop_all(engine)
     metadata.create_all(engine)
     yield engine
     engine.dispose()
-
-
-def empty_tables(engine: sa.Engine) -> None:
-    tables = importlib.import_module("models").Base.metadata.sorted_tables
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(table.name for table in tables)
-            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        else:  # SQLite reuses ids from max(id) + 1, so an empty table starts again at 1
-            for table in reversed(tables):
-                conn.execute(table.delete())
 
 
 @pytest.fixture
@@ -109,10 +137,16 @@ def clock():
 
 
 @pytest.fixture
-async def client(app, harness_engine, clock):
+async def client(request, app, harness_engine, clock):
+    """The stage's app in process, its lifespan running, on empty tables.
+
+    An exception in the app fails the test, unless the test is marked `errors_as_responses`: then it gets
+    the 500 response a server would send.
+    """
+    raises = request.node.get_closest_marker("errors_as_responses") is None
     async with LifespanManager(app) as manager:
         empty_tables(harness_engine)
-        transport = httpx.ASGITransport(app=manager.app)
+        transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=raises)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client
 
@@ -121,12 +155,13 @@ async def client(app, harness_engine, clock):
 def check(snapshot):
     """Compare a response with the golden set: status and headers, then the body in its own file."""
 
-    def check(response: httpx.Response) -> None:
+    def check(response: httpx.Response) -> httpx.Response:
+        """The response, once it has matched: `check(response).json()`."""
         headers = {k: v for k, v in response.headers.items() if k not in UNRECORDED_HEADERS}
         assert {"status": response.status_code, "headers": headers} == snapshot
         content_type = response.headers.get("content-type", "")
         if not response.content:
-            return
+            return response
         if content_type.startswith("application/json"):
             data = response.json()
             # Byte for byte: the body is exactly the compact rendering of what the file shows.
@@ -137,69 +172,64 @@ def check(snapshot):
             assert response.text == snapshot(extension_class=HTMLSnapshot)
         else:
             assert response.text == snapshot(extension_class=TextSnapshot)
+        return response
 
     return check
 
 
-class Blog:
-    """Arrange steps for scenarios: create through the API, a minute apart on the frozen clock."""
-
-    def __init__(self, client: httpx.AsyncClient, clock) -> None:
-        self.client = client
-        self.clock = clock
-
-    async def user(self, username: str, email: str | None = None) -> dict:
-        email = email or f"{username.lower()}@example.com"
-        response = await self.client.post("/api/users", json={"username": username, "email": email})
-        assert response.status_code == 201, response.text
-        return response.json()
-
-    async def post(self, user: dict, title: str, content: str = "Some words.") -> dict:
-        self.clock.shift(timedelta(minutes=1))
-        body = {"title": title, "content": content, "user_id": user["id"]}
-        response = await self.client.post("/api/posts", json=body)
-        assert response.status_code == 201, response.text
-        return response.json()
-
-
 @pytest.fixture
 def blog(client, clock) -> Blog:
+    """Arrange steps on the in-process `client`."""
     return Blog(client, clock)
 
 
+@pytest.fixture
+async def sample(blog) -> tuple[dict, dict]:
+    """Two authors, three posts a minute apart, with markup and non-ASCII text to escape and encode."""
+    ada = await blog.user("ada")
+    zoe = await blog.user("Zoë", "zoe@example.com")
+    await blog.post(ada, "First steps", "Hello, world.\nA second line.")
+    await blog.post(zoe, "Grüße aus Köln 👋", "Ünïcödé, 日本語 and an em dash —.")
+    await blog.post(ada, "<script>alert('x')</script>", "<b>not bold</b> & 'quotes' \"too\"")
+    return ada, zoe
+
+
+@pytest.fixture
+def blog_on() -> type[Blog]:
+    """Arrange steps on another client, a live server's: `blog_on(http).user("ada")`."""
+    return Blog
+
+
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory, harness_engine):
+def live_server(stage, tmp_path_factory, harness_engine) -> Iterator[LiveServer]:
     """The stage under a real uvicorn process, shared by the tests of one module and always stopped.
 
     It depends on harness_engine so that on PostgreSQL the shared tables are fresh before it starts.
     """
-    workdir = tmp_path_factory.mktemp("live")
-    url = sa.make_url(os.environ["DATABASE_URL"])
-    database_url = f"sqlite:///{workdir / 'live.db'}" if url.get_backend_name() == "sqlite" else str(url)
-    server = LiveServer(STAGE.path, database_url, workdir)
-    try:
-        server.start()
-        empty_tables(server.db)
+    with serving(stage, tmp_path_factory.mktemp("live")) as server:
         yield server
-    finally:
-        server.stop()
-        server.db.dispose()
 
 
 @pytest.fixture
 def live(live_server) -> LiveServer:
-    """The live server, with empty tables at the start of the test."""
+    """The live server, running (started again if a test stopped it), with empty tables."""
+    if live_server.process is None or live_server.process.poll() is not None:
+        live_server.start()
     empty_tables(live_server.db)
     return live_server
 
 
 @pytest.fixture
 def tally(request):
-    """One line of counts (requests sent, 5xx seen, rows lost): printed now (-s) and in the run's summary."""
+    """One line of counts (requests sent, 5xx seen, rows lost) for the run's summary, and printed now (-s).
 
-    def tally(line: str) -> None:
-        line = f"{request.node.name}: {line}"
-        request.config.stash[TALLIES].append(line)
-        print(line)
+    A later line under the same label replaces the earlier one: `tally(line, label="...")` keeps a running
+    total over several tests.
+    """
+
+    def tally(line: str, label: str | None = None) -> None:
+        label = label or request.node.name
+        request.config.stash[TALLIES][label] = line
+        print(f"{label}: {line}")
 
     return tally

@@ -2,20 +2,17 @@
 
 uvicorn shuts down gracefully on SIGTERM: it stops accepting connections, lets running requests finish, then
 runs the lifespan shutdown. A request cut off by the shutdown may or may not have been stored, and the client
-cannot know; a 201 it did receive must not be lost.
+cannot know; a 201 it did receive must not be lost. The test stops the module's live server; a test after
+it would get one started again.
 """
 
 import asyncio
-import os
 import signal
 
 import anyio
 import httpx
 import pytest
 import sqlalchemy as sa
-
-from conftest import STAGE, empty_tables
-from liveserver import LiveServer
 
 pytestmark = pytest.mark.anyio
 
@@ -24,29 +21,11 @@ SIGNAL_AFTER = 40  # answers received before SIGTERM; the rest are still in flig
 HANG_GUARD_SECONDS = 120
 
 
-@pytest.fixture
-def server(tmp_path, harness_engine):
-    url = sa.make_url(os.environ["DATABASE_URL"])
-    database_url = f"sqlite:///{tmp_path / 'shutdown.db'}" if url.get_backend_name() == "sqlite" else str(url)
-    server = LiveServer(STAGE.path, database_url, tmp_path)
-    try:
-        server.start()
-        empty_tables(server.db)
-        yield server
-    finally:
-        server.stop()
-        server.db.dispose()
-
-
-async def test_sigterm_during_writes_loses_no_acknowledged_write(server, tally):
+async def test_sigterm_during_writes_loses_no_acknowledged_write(live, blog_on, tally):
     limits = httpx.Limits(max_connections=50, max_keepalive_connections=50)
-    async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=30) as client:
-        users = []
-        for n in range(5):
-            body = {"username": f"writer{n}", "email": f"writer{n}@example.com"}
-            response = await client.post("/api/users", json=body)
-            assert response.status_code == 201, response.text
-            users.append(response.json()["id"])
+    async with httpx.AsyncClient(base_url=live.url, limits=limits, timeout=30) as client:
+        blog = blog_on(client)
+        users = [(await blog.user(f"writer{n}"))["id"] for n in range(5)]
 
         answered = 0
         enough = asyncio.Event()
@@ -71,13 +50,13 @@ async def test_sigterm_during_writes_loses_no_acknowledged_write(server, tally):
             tasks = [asyncio.create_task(write(n)) for n in range(WRITES)]
             await enough.wait()
             in_flight = sum(not task.done() for task in tasks)
-            server.signal(signal.SIGTERM)
+            live.signal(signal.SIGTERM)
             results = await asyncio.gather(*tasks)
-            returncode = await anyio.to_thread.run_sync(server.wait)
+            returncode = await anyio.to_thread.run_sync(live.wait)
 
     responses = [r for r in results if isinstance(r, httpx.Response)]
     acknowledged = {r.json()["id"]: r.json()["title"] for r in responses if r.status_code == 201}
-    with server.db.connect() as conn:
+    with live.db.connect() as conn:
         rows = dict(conn.execute(sa.text("SELECT id, title FROM posts")).all())
     lost = {post_id for post_id, title in acknowledged.items() if rows.get(post_id) != title}
     errors = sum(1 for r in responses if r.status_code >= 500)
@@ -92,6 +71,6 @@ async def test_sigterm_during_writes_loses_no_acknowledged_write(server, tally):
     assert in_flight > 0, "SIGTERM came after the last answer: nothing was in flight"
     assert len(acknowledged) >= SIGNAL_AFTER
     # A graceful exit: uvicorn finishes, then re-raises the SIGTERM it caught (exit status -15).
-    assert returncode in (0, -signal.SIGTERM), server.log()[-3000:]
-    assert "Finished server process" in server.log(), server.log()[-3000:]
-    assert "Traceback" not in server.log(), server.log()[-5000:]
+    assert returncode in (0, -signal.SIGTERM), live.log()[-3000:]
+    assert "Finished server process" in live.log(), live.log()[-3000:]
+    assert "Traceback" not in live.log(), live.log()[-5000:]

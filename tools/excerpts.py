@@ -1,0 +1,104 @@
+"""The excerpt markers of MIGRATION.md: where they are, and the text each one is generated to hold.
+
+A marker is a pair of HTML comments (GitHub does not show them) around a generated block:
+
+    <!-- diff: stages/04_eager_loading/main.py -->       the file's diff from the previous stage
+    <!-- diff: stages/04_eager_loading/main.py "db.refresh" -->   only the hunks that contain that text
+    <!-- code: stages/05_async_routes/database.py get_async_db -->  one def, class or assignment (ast)
+    <!-- code: stages/05_async_routes/main.py delete_post context --> may also show lines the stage kept
+    <!-- file: recipes/conftest.py -->                    a whole file (a recipe, a recorded output)
+    <!-- table: tests/recipes/query_translation.py ROWS --> a Markdown table from a literal list of dicts
+    ...
+    <!-- /diff -->  or  <!-- /code -->  or  <!-- /file -->  or  <!-- /table -->
+"""
+
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools import sources
+
+# The markers are this repository's own syntax, inside HTML comments: a Markdown parser sees only comments.
+MARKER = re.compile(
+    r"<!-- (?P<kind>diff|code|file|table): (?P<args>[^\n]*?) -->\n(?P<body>.*?)<!-- /(?P=kind) -->", re.S
+)
+LANGUAGES = {".py": "python", ".toml": "toml", ".txt": "text"}  # the fence of a `file` excerpt
+# The columns of a `table` excerpt: each row of the list is a dict with these keys (and "note").
+TABLE_COLUMNS = {
+    "task": "To do",
+    "legacy": "Legacy `Query` API (sync `Session`)",
+    "sync": "2.0 style, still sync (`Session`)",
+    "async": "2.0 style on an `AsyncSession`",
+}
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    kind: str  # "diff", "code", "file" or "table"
+    path: str  # relative to the repository
+    # diff: texts a shown hunk must contain; code: the name, then maybe "context"; table: the name
+    options: tuple[str, ...]
+    body: str
+    offset: int  # where the marker starts in the guide
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}: {shlex.join([self.path, *self.options])}"
+
+    @property
+    def context(self) -> bool:
+        return self.kind == "code" and "context" in self.options[1:]
+
+    def render(self) -> str:
+        if self.kind == "diff":
+            return fence("diff", sources.diff_excerpt(self.path, self.options))
+        if self.kind == "file":
+            return fence(LANGUAGES.get(Path(self.path).suffix, "text"), sources.read(self.path))
+        if self.kind == "table":
+            return markdown_table(sources.literal(self.path, self.options[0]))
+        first, last = sources.code_region(self.path, self.options[0])
+        lines = sources.read(self.path).splitlines(keepends=True)
+        return fence("python", "".join(lines[first - 1 : last]))
+
+
+def fence(language: str, text: str) -> str:
+    return f"```{language}\n{text.rstrip(chr(10))}\n```\n"
+
+
+def markdown_table(rows: list[dict[str, str]]) -> str:
+    """One row per dict: its "note", if any, follows the task; each other cell is code."""
+
+    def code(text: str) -> str:
+        return f"`{text}`".replace("|", "\\|")
+
+    lines = ["| " + " | ".join(TABLE_COLUMNS.values()) + " |", "|---" * len(TABLE_COLUMNS) + "|"]
+    for row in rows:
+        task = row["task"] + (f" ({row['note']})" if row.get("note") else "")
+        lines.append("| " + " | ".join([task, *(code(row[key]) for key in list(TABLE_COLUMNS)[1:])]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def excerpt(match: re.Match[str]) -> Excerpt:
+    path, *options = shlex.split(match["args"])
+    return Excerpt(match["kind"], path, tuple(options), match["body"], match.start())
+
+
+def excerpts(text: str) -> list[Excerpt]:
+    return [excerpt(match) for match in MARKER.finditer(text)]
+
+
+def spans(text: str) -> list[tuple[int, int]]:
+    """Where each marker, with its body, starts and ends."""
+    return [match.span() for match in MARKER.finditer(text)]
+
+
+def render(text: str) -> str:
+    """The guide with every excerpt regenerated from the stages."""
+
+    def regenerate(match: re.Match[str]) -> str:
+        return (
+            f"<!-- {match['kind']}: {match['args']} -->\n{excerpt(match).render()}<!-- /{match['kind']} -->"
+        )
+
+    return MARKER.sub(regenerate, text)
