@@ -2,8 +2,8 @@
 
 It needs three names from your app (change the two imports below if yours differ): the FastAPI `app`, the
 declarative `Base` and the dependency that yields an `AsyncSession` (`get_async_db`). It also needs these
-packages: pytest, anyio, httpx, asgi-lifespan, blockbuster, and `anyio_mode = "auto"` in your pytest settings,
-so that every `async def` test runs on the event loop.
+packages: pytest, anyio, httpx, asgi-lifespan, blockbuster (with forbiddenfruit), and `anyio_mode = "auto"` in
+your pytest settings, so that every `async def` test runs on the event loop.
 
 Tests get three fixtures: `client` (an httpx.AsyncClient on the app, in process, with its lifespan run),
 `db` (a session on the same test database, to set up rows and to check what a request stored) and
@@ -46,6 +46,7 @@ async def engine() -> AsyncIterator[AsyncEngine]:
     # An in-memory SQLite database lives only in its connection: StaticPool hands that one connection to
     # every session. (SQLAlchemy picks it for this URL anyway; saying so keeps it if the URL changes form.)
     engine = create_async_engine(url, poolclass=StaticPool) if in_memory else create_async_engine(url)
+    # If your app's engine has a "connect" listener (SQLite's PRAGMA foreign_keys, for one), add it here too.
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.drop_all)
         await conn.run_sync(Base.metadata.create_all)
@@ -56,7 +57,8 @@ async def engine() -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 async def session_factory(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """Sessions on the test database. After each test every table is emptied: tests never share rows."""
-    yield async_sessionmaker(engine, expire_on_commit=False)
+    # The settings of your app's own async_sessionmaker.
+    yield async_sessionmaker(engine, autoflush=False, expire_on_commit=False)
     async with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             await conn.execute(table.delete())
