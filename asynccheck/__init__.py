@@ -2,7 +2,19 @@
 
 from asynccheck import check
 report = check(["app/"])
-report.findings, report.completed, report.next
+report.findings, report.completed, report.next, report.nothing_to_do_yet
+
+The findings are sorted by stage, so they read as progress: `next` is the first stage with a finding (None
+when there is none), `completed` lists the stages before it (every stage when nothing is found), and
+`nothing_to_do_yet` the later stages that have no finding so far. Those are not done: an earlier step can
+still bring findings there. The command prints the same three on its summary line, and `--format json`
+under the same names.
+
+When a path or file could not be checked (report.errors: a syntax error, a file that cannot be read), it
+may hold a finding of any stage, so `completed` and `nothing_to_do_yet` are None (null in JSON; the summary
+says "completed: unknown") until it is fixed; `next` is then the first stage with a finding in the files
+that were checked. The rules about the project as a whole (no requirements file, no tests) run only when
+at least one Python file was checked.
 """
 
 __version__ = "1.0.0"

@@ -4,11 +4,15 @@ A large tree is split between worker processes. Each parses its share once, send
 modules tell the others (facts.Facts), receives the index of the whole project and applies the rules.
 """
 
+from __future__ import annotations
+
 import gc
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from multiprocessing.connection import Connection
+from typing import Any
 
 from asynccheck import files, requirements, rules
 from asynccheck.facts import Facts, facts
@@ -48,7 +52,7 @@ def check(paths: Sequence[str], jobs: int | None = None) -> Report:
     with no_gc_pauses():
         findings, parse_errors, checked, index = _run_shares(shares)
     errors += parse_errors
-    if found.python:
+    if checked:  # the project rules judge the app as a whole: not when none of its files could be read
         for rule in rules.PROJECT_RULES:
             findings += rule.check(index, found, declared)
     return Report(findings, errors, checked)
@@ -81,7 +85,9 @@ def module_findings(modules: list[Module], index: Index) -> tuple[list[Finding],
     return findings, errors
 
 
-def _run_shares(shares):
+def _run_shares(
+    shares: list[list[files.SourceFile]],
+) -> tuple[list[Finding], list[FileError], int, Index]:
     if len(shares) == 1:
         modules, told, errors = parse_files(shares[0])
         index = Index(told)
@@ -117,7 +123,7 @@ def _run_shares(shares):
     return findings, errors, checked, index
 
 
-def _worker(share, pipe) -> None:
+def _worker(share: list[files.SourceFile], pipe: Connection[Any, Any]) -> None:
     gc.disable()
     try:
         modules, told, errors = parse_files(share)
@@ -130,7 +136,9 @@ def _worker(share, pipe) -> None:
         pipe.close()
 
 
-def _receive(pipe):
+def _receive(pipe: Connection[Any, Any]) -> Any:
+    """What a worker sent: its facts, errors and count first, then its findings and errors (unpickled,
+    so untyped here; _run_shares unpacks them into typed lists)."""
     try:
         answer = pipe.recv()
     except EOFError:

@@ -6,17 +6,33 @@ import sys
 from asynccheck import __version__, output
 from asynccheck.checker import check
 
-DESCRIPTION = (
-    "Check a FastAPI + SQLAlchemy app for what is left to migrate from sync to async. Each finding names "
-    "the stage of MIGRATION.md whose step removes it. Reads the source only: nothing is imported or run."
-)
-EPILOG = (
-    "exit status: 0 nothing found, 1 findings, 2 a usage error or a path or file that could not be checked"
-)
+DESCRIPTION = """\
+Check a FastAPI + SQLAlchemy app for what is left to migrate from sync to async. Each finding names the
+stage of MIGRATION.md whose step removes it. Reads the source only: nothing is imported or run.
+"""
+EPILOG = """\
+The summary line reads as progress through the stages:
+  completed                the stages done: every stage before `next`
+  next                     the first stage with a finding: the step to take now
+  nothing to do yet for    later stages with no finding so far; an earlier step can still bring some
+                           (for instance an app with no exception handlers has no stage 06 work)
+--format json gives the same lists as "completed", "next" and "nothing_to_do_yet".
+When a path or file could not be checked (a syntax error, say), it may hold a finding of any stage: the
+summary says "completed: unknown (N files could not be checked)" and names no stage as done or as having
+nothing to do until they parse, and JSON gives "completed": null and "nothing_to_do_yet": null; "next" is
+the first stage with a finding in the files that were checked.
+
+exit status: 0 nothing found, 1 findings, 2 a usage error or a path or file that could not be checked
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="asynccheck", description=DESCRIPTION, epilog=EPILOG)
+    parser = argparse.ArgumentParser(
+        prog="asynccheck",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="a folder of the app, or Python files")
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"

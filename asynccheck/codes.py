@@ -46,8 +46,12 @@ def _section(stage: int) -> str:
 # code -> (the anchor in MIGRATION.md, what the code is about)
 CODES = {
     "AC001": (MISTAKES, "sqlalchemy.future import"),
-    "AC002": (MISTAKES, "declarative_base from sqlalchemy.ext.declarative"),
+    "AC002": (MISTAKES, "declarative_base (or as_declarative, ...) from sqlalchemy.ext.declarative"),
     "AC003": (MISTAKES, "TemplateResponse with the template name first"),
+    "AC004": (_section(0), "Pydantic 1's dict(), json(), copy(), parse_obj(), from_orm() on a model"),
+    "AC005": (LEGACY_QUERIES, "Query.get(), which warns LegacyAPIWarning"),
+    "AC006": (_section(0), "a Pydantic model configured by a class Config"),
+    "AC007": (_section(0), "a Pydantic 1 name imported from pydantic (BaseSettings, validator, ...)"),
     "AC101": (_section(1), "no async database driver in the requirements"),
     "AC102": (_section(1), "no greenlet (sqlalchemy[asyncio]) in the requirements"),
     "AC103": (_section(1), "no requirements found: the drivers cannot be checked"),

@@ -4,11 +4,12 @@ import ast
 from dataclasses import dataclass, field
 
 from asynccheck import patterns
-from asynccheck.kinds import CREATE_ASYNC_ENGINE, matches, type_of, value_of, yielded_by
-from asynccheck.source import Module
+from asynccheck.kinds import CREATE_ASYNC_ENGINE, Kind, matches, type_of, value_of, yielded_by
+from asynccheck.source import Function, Module
 
 TESTCLIENT = {"fastapi.testclient.TestClient", "starlette.testclient.TestClient"}
 ASYNC_CLIENT = {"httpx.AsyncClient", "httpx.ASGITransport"}
+TYPEVAR = {"typing.TypeVar", "typing_extensions.TypeVar"}
 
 
 @dataclass
@@ -23,9 +24,13 @@ class TestFacts:
 @dataclass
 class Facts:
     module: str
-    values: dict = field(default_factory=dict)  # module-level name -> symbolic kind of its value
-    types: dict = field(default_factory=dict)  # module-level name -> symbolic kind of an instance of it
-    yields: dict = field(default_factory=dict)  # module-level function -> symbolic kind it yields or returns
+    values: dict[str, Kind] = field(default_factory=dict)  # module-level name -> symbolic kind of its value
+    types: dict[str, Kind] = field(
+        default_factory=dict
+    )  # module-level name -> symbolic kind of an instance of it
+    yields: dict[str, Kind] = field(
+        default_factory=dict
+    )  # module-level function -> symbolic kind it yields or returns
     defined: set[str] = field(default_factory=set)  # every module-level name
     imports: dict[str, str] = field(default_factory=dict)  # to follow a name imported from elsewhere
     async_engine: bool = False  # calls create_async_engine
@@ -33,7 +38,10 @@ class Facts:
     dependencies: set[str] = field(default_factory=set)
     handlers: set[str] = field(default_factory=set)  # registered by a call, not by a decorator
     schemas: dict[str, tuple[list[str], dict[str, str]]] = field(default_factory=dict)  # bases, collections
-    relationships: dict[str, dict[str, object]] = field(default_factory=dict)  # class -> {attribute: lazy}
+    relationships: dict[str, dict[str, str | bool | None]] = field(
+        default_factory=dict
+    )  # class -> {attribute: lazy}
+    bounds: dict[str, str] = field(default_factory=dict)  # `T = TypeVar("T", bound=Model)` -> Model
     routes: list[tuple[list[str], list[str]]] = field(default_factory=list)  # response models, callees
     test: TestFacts | None = None
 
@@ -45,6 +53,9 @@ def facts(module: Module) -> Facts:
         value = value_of(module, binding.value, None)
         if value is not None:
             found.values[name] = value
+        bound = _bound(module, binding.value)
+        if bound:
+            found.bounds[name] = bound
         is_alias = isinstance(binding.value, (ast.Name, ast.Attribute, ast.Subscript, ast.BinOp))
         kind = type_of(module, binding.value) if is_alias else None
         if kind is not None:
@@ -69,13 +80,24 @@ def facts(module: Module) -> Facts:
     return found
 
 
-def _callees(module: Module, function) -> list[str]:
+def _bound(module: Module, value: ast.expr | None) -> str | None:
+    """The bound of a TypeVar: CRUD base classes take their schemas as `TypeVar(..., bound=BaseModel)`."""
+    if isinstance(value, ast.Call) and module.qualify(value.func) in TYPEVAR:
+        bound = next((item.value for item in value.keywords if item.arg == "bound"), None)
+        if isinstance(bound, ast.Constant) and isinstance(bound.value, str):
+            bound = ast.Name(bound.value)
+        return module.qualify(bound) if isinstance(bound, (ast.Name, ast.Attribute)) else None
+    return None
+
+
+def _callees(module: Module, function: Function) -> list[str]:
     return [name for call in function.calls if (name := module.callee(call))]
 
 
 def _class(module: Module, name: str, node: ast.ClassDef, found: Facts) -> None:
     bases = [base for base in (module.qualify(expr) for expr in node.bases) if base]
-    collections, relationships = {}, {}
+    collections: dict[str, str] = {}
+    relationships: dict[str, str | bool | None] = {}
     for statement in node.body:
         if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
             target, value = statement.target.id, statement.value

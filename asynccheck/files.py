@@ -6,6 +6,7 @@ output does not depend on where the checker runs.
 
 import fnmatch
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -104,7 +105,7 @@ def _add(found: Found, path: Path, root: PurePosixPath, relative: PurePosixPath)
         found.python.append(SourceFile(path, shown, module, is_package, is_test(relative)))
 
 
-def _walk(root: Path):
+def _walk(root: Path) -> Iterator[Path]:
     """Python and requirements files under root, skipping hidden folders, caches and virtualenvs."""
     for folder, dirs, files in os.walk(root):
         here = Path(folder)

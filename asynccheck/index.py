@@ -1,10 +1,22 @@
 """The whole project as the rules see it: every module's facts, and what a symbolic kind means here."""
 
 import ast
+from collections.abc import Iterable
 
 from asynccheck.facts import Facts
-from asynccheck.kinds import CALLS, METHODS, class_kind, value_of
+from asynccheck.kinds import CALLS, METHODS, Kind, class_kind, value_of
 from asynccheck.source import Function, Module, dotted_name
+
+# The Pydantic 2 classes whose subclasses have the deprecated v1 methods (pydantic.v1.BaseModel has them
+# without a warning, so it is not one of them).
+PYDANTIC_MODELS = {
+    "pydantic.BaseModel",
+    "pydantic.main.BaseModel",
+    "pydantic.RootModel",
+    "pydantic.root_model.RootModel",
+    "pydantic_settings.BaseSettings",
+    "pydantic_settings.main.BaseSettings",
+}
 
 
 class Index:
@@ -27,7 +39,8 @@ class Index:
             for models, callees in facts.routes:
                 for callee in self._canonical_set(callees):
                     self.route_models.setdefault(callee, set()).update(models)
-        self._kinds: dict = {}
+        self._kinds: dict[Kind, str | None] = {}
+        self._models: dict[str, bool] = {}
 
     def resolve(self, qualname: str | None, depth: int = 0) -> tuple[Facts, str] | None:
         """The module that defines a name, following imports from module to module."""
@@ -43,11 +56,42 @@ class Index:
             return self.resolve(facts.imports[name], depth + 1)
         return None
 
+    def follow(self, qualname: str, depth: int = 0) -> str | None:
+        """Where a name leads through the project's imports: the module that defines it here, or a name
+        outside the project ("pydantic.BaseModel"); None for a name the project does not have."""
+        module, _, name = qualname.rpartition(".")
+        facts = self.modules.get(module) if module else None
+        if facts is None or depth > 8:
+            return qualname if facts is None else None
+        if name in facts.defined:
+            return f"{facts.module}.{name}"
+        if name in facts.imports:
+            return self.follow(facts.imports[name], depth + 1)
+        return None
+
+    def is_model(self, qualname: str | None, depth: int = 0) -> bool:
+        """A Pydantic model class: it subclasses BaseModel, directly or through classes of the project (or
+        a TypeVar bound to one)."""
+        if not qualname or depth > 8:
+            return False
+        if qualname not in self._models:
+            self._models[qualname] = False  # a cycle ends here
+            followed = self.follow(qualname)
+            found = self.resolve(followed) if followed else None
+            if followed in PYDANTIC_MODELS:
+                self._models[qualname] = True
+            elif found is not None:
+                facts, name = found
+                bound = facts.bounds.get(name)
+                bases = [bound] if bound else facts.schemas.get(name, ([], {}))[0]
+                self._models[qualname] = any(self.is_model(base, depth + 1) for base in bases)
+        return self._models[qualname]
+
     def canonical(self, qualname: str | None) -> str | None:
         found = self.resolve(qualname)
         return f"{found[0].module}.{found[1]}" if found else None
 
-    def _canonical_set(self, qualnames) -> set[str]:
+    def _canonical_set(self, qualnames: Iterable[str | None]) -> set[str]:
         return {name for name in map(self.canonical, qualnames) if name}
 
     def kind_of(self, module: Module, expr: ast.expr, function: Function | None) -> str | None:
@@ -60,7 +104,7 @@ class Index:
             module.kinds[key] = self.kind(value_of(module, expr, function))
         return module.kinds[key]
 
-    def kind(self, expr, depth: int = 0) -> str | None:
+    def kind(self, expr: Kind | None, depth: int = 0) -> str | None:
         """Evaluate a symbolic kind (see kinds.py) against the project."""
         if expr is None or depth > 24:
             return None
@@ -69,24 +113,27 @@ class Index:
             self._kinds[expr] = self._evaluate(expr, depth)
         return self._kinds[expr]
 
-    def _evaluate(self, expr, depth: int) -> str | None:
-        op = expr[0]
-        if op == "is":
-            return expr[1]
-        if op == "first":
-            return next((kind for kind in (self.kind(e, depth + 1) for e in expr[1]) if kind), None)
-        if op == "call":
-            return CALLS.get(self.kind(expr[1], depth + 1))
-        if op == "method":
-            return METHODS.get((self.kind(expr[1], depth + 1), expr[2]))
-        if op == "type" and class_kind(expr[1]):
-            return class_kind(expr[1])
-        found = self.resolve(expr[1])
-        if found is None:
-            return None
-        facts, name = found
-        table = {"value": facts.values, "type": facts.types, "yields": facts.yields}[op]
-        return self.kind(table.get(name), depth + 1)
+    def _evaluate(self, expr: Kind, depth: int) -> str | None:
+        match expr:
+            case ("is", kind):
+                return kind
+            case ("first", exprs):
+                return next((kind for kind in (self.kind(e, depth + 1) for e in exprs) if kind), None)
+            case ("call", inner):
+                made = self.kind(inner, depth + 1)
+                return CALLS.get(made) if made else None
+            case ("method", receiver, method):
+                opener = self.kind(receiver, depth + 1)
+                return METHODS.get((opener, method)) if opener else None
+            case ("type", qualname) if class_kind(qualname):
+                return class_kind(qualname)
+            case (op, qualname):  # "value", "type" or "yields" of a module-level name
+                found = self.resolve(qualname)
+                if found is None:
+                    return None
+                facts, name = found
+                table = {"value": facts.values, "type": facts.types, "yields": facts.yields}[op]
+                return self.kind(table.get(name), depth + 1)
 
     def collections(self, qualname: str, depth: int = 0) -> dict[str, str]:
         """The fields of a model, and of its bases, that hold a list of another model of the project."""
@@ -104,7 +151,7 @@ class Index:
                 result[field] = element
         return result
 
-    def lazy(self, class_qualname: str | None, attribute: str) -> object | None:
+    def lazy(self, class_qualname: str | None, attribute: str) -> str | bool | None:
         """The lazy= of a relationship attribute of an ORM class (None when unknown)."""
         found = self.resolve(class_qualname)
         if found is None:

@@ -13,8 +13,20 @@ answer is a small symbolic expression, evaluated later against the whole project
 """
 
 import ast
+from collections.abc import Iterable
+from typing import Literal, TypeAlias
 
-from asynccheck.source import Function, Module, dotted_name
+from asynccheck.source import Binding, Function, Module, dotted_name
+
+# The symbolic expressions above, as types ("value", "type" and "yields" name a module-level name, which an
+# unresolved import can leave unknown: None).
+Kind: TypeAlias = (
+    tuple[Literal["is"], str]
+    | tuple[Literal["value", "type", "yields"], str | None]
+    | tuple[Literal["call"], "Kind"]
+    | tuple[Literal["method"], "Kind", str]
+    | tuple[Literal["first"], tuple["Kind", ...]]
+)
 
 SESSION, ASYNC_SESSION = "Session", "AsyncSession"
 ENGINE, ASYNC_ENGINE = "Engine", "AsyncEngine"
@@ -88,12 +100,12 @@ def class_kind(qualname: str | None) -> str | None:
     return _CLASS_KINDS.get(qualname) if qualname else None
 
 
-def value_of(module: Module, expr: ast.expr | None, function: Function | None, depth: int = 0):
+def value_of(module: Module, expr: ast.expr | None, function: Function | None, depth: int = 0) -> Kind | None:
     """The symbolic kind of the value of expr, evaluated in function (None: module level)."""
     if expr is None or depth > 8:
         return None
     if isinstance(expr, ast.Name):
-        binding = _binding(expr.id, function)
+        binding = binding_of(expr.id, function)
         if binding is None:
             return ("value", module.qualify(expr))
         scope, found = binding
@@ -110,7 +122,7 @@ def value_of(module: Module, expr: ast.expr | None, function: Function | None, d
     return None
 
 
-def _call(module: Module, call: ast.Call, function: Function | None, depth: int):
+def _call(module: Module, call: ast.Call, function: Function | None, depth: int) -> Kind | None:
     callee = module.qualify(call.func, function)
     if matches(callee, CREATE_ENGINE):
         return ("is", ENGINE)
@@ -145,7 +157,9 @@ def makes_async_sessions(module: Module, call: ast.Call) -> bool:
     return False
 
 
-def type_of(module: Module, annotation: ast.expr | None, function: Function | None = None, depth: int = 0):
+def type_of(
+    module: Module, annotation: ast.expr | None, function: Function | None = None, depth: int = 0
+) -> Kind | None:
     """The symbolic kind of an instance of the annotated type (Session, Annotated[Session, ...], an alias)."""
     if annotation is None or depth > 8:
         return None
@@ -175,7 +189,7 @@ def type_of(module: Module, annotation: ast.expr | None, function: Function | No
     return None
 
 
-def yielded_by(module: Module, function: Function):
+def yielded_by(module: Module, function: Function) -> Kind | None:
     """The symbolic kind of what a function yields or returns, from its annotation or its body."""
     returns = function.node.returns
     if isinstance(returns, ast.Subscript):
@@ -187,19 +201,20 @@ def yielded_by(module: Module, function: Function):
         known = type_of(module, returns)
         if known is not None:
             return known
-    found = [value_of(module, result, function) for result in function.results]
-    found = tuple(expr for expr in found if expr is not None)
+    values = [value_of(module, result, function) for result in function.results]
+    found = tuple(expr for expr in values if expr is not None)
     return ("first", found) if found else None
 
 
-def _first(exprs):
+def _first(exprs: Iterable[Kind | None]) -> Kind | None:
     found = tuple(expr for expr in exprs if expr is not None)
     if not found:
         return None
     return found[0] if len(found) == 1 else ("first", found)
 
 
-def _binding(name: str, function: Function | None):
+def binding_of(name: str, function: Function | None) -> tuple[Function, Binding] | None:
+    """(the function that binds a local name, its binding), looking outwards; None for a global name."""
     while function is not None:
         if name in function.bindings:
             return function, function.bindings[name]

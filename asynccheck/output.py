@@ -17,11 +17,20 @@ def text(report: Report) -> str:
 def summary(report: Report) -> str:
     if not report.checked:
         return "no Python file could be checked"
-    completed = " ".join(report.completed) or "none"
+    if report.completed is None:  # a file that does not parse may hold a finding of any stage
+        unchecked = f"{len(report.errors)} file{'' if len(report.errors) == 1 else 's'} could not be checked"
+        completed = f"unknown ({unchecked})"
+    else:
+        completed = " ".join(report.completed) or "none"
     if report.next is None:
+        if report.completed is None:
+            return f"completed: {completed}; no finding in the files checked"
         return f"completed: {completed}: every stage is complete"
     title = STAGES[int(report.next)].title
-    return f"completed: {completed}; next: {report.next} ({title[0].upper()}{title[1:]})"
+    line = f"completed: {completed}; next: {report.next} ({title[0].upper()}{title[1:]})"
+    if report.nothing_to_do_yet:
+        line += f"; nothing to do yet for: {' '.join(report.nothing_to_do_yet)}"
+    return line
 
 
 def counts(report: Report) -> str:
@@ -51,6 +60,7 @@ def as_json(report: Report) -> str:
         "findings": [finding.as_dict() for finding in report.findings],
         "completed": report.completed,
         "next": report.next,
+        "nothing_to_do_yet": report.nothing_to_do_yet,
         "checked": report.checked,
         "errors": [error.as_dict() for error in report.errors],
     }

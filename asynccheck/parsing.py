@@ -6,7 +6,9 @@ import ast
 import io
 import re
 import tokenize
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from asynccheck.source import Binding, Call, Function, Module, SourceError
 
@@ -88,6 +90,9 @@ def _is_main_guard(node: ast.If) -> bool:
 _SKIP = {"ctx", "op", "ops"}
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _LEAVES = (ast.Name, ast.alias, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal)
+# A handler of one node type: (node, enclosing function, runs at import time, flag). The table below maps each
+# type to its own handler, a pairing the type system cannot state: the node is Any to the table.
+Handler = Callable[[Any, Function | None, bool, str], None]
 
 
 class _Walker:
@@ -96,7 +101,7 @@ class _Walker:
     def __init__(self, module: Module) -> None:
         self.module = module
         self.class_depth = 0  # inside a class body: its functions are methods
-        self.handlers = {
+        self.handlers: dict[type[ast.AST], Handler] = {
             ast.Call: self.call,
             ast.Await: self.await_,
             ast.FunctionDef: self.function,
@@ -121,7 +126,7 @@ class _Walker:
         for leaf in _LEAVES:
             self.handlers[leaf] = self.leaf
 
-    def body(self, nodes: list, function: Function | None, import_time: bool) -> None:
+    def body(self, nodes: list[ast.stmt], function: Function | None, import_time: bool) -> None:
         for node in nodes:
             self.visit(node, function, import_time)
 
@@ -147,13 +152,13 @@ class _Walker:
             elif isinstance(value, ast.AST):
                 visit(value, function, import_time)
 
-    def leaf(self, node, function, import_time, flag) -> None:
+    def leaf(self, node: ast.AST, function: Function | None, import_time: bool, flag: str) -> None:
         pass
 
-    def await_(self, node: ast.Await, function, import_time, flag) -> None:
+    def await_(self, node: ast.Await, function: Function | None, import_time: bool, flag: str) -> None:
         self.visit(node.value, function, import_time, "awaited")
 
-    def container(self, node, function, import_time, flag) -> None:
+    def container(self, node: ast.expr, function: Function | None, import_time: bool, flag: str) -> None:
         """A list, tuple or *args: what it holds is handed on as the enclosing call's arguments are."""
         if flag != "handed_on":
             self.children(node, function, import_time)
@@ -161,27 +166,33 @@ class _Walker:
         for child in ast.iter_child_nodes(node):
             self.visit(child, function, import_time, flag)
 
-    def class_(self, node: ast.ClassDef, function, import_time, flag) -> None:
+    def class_(self, node: ast.ClassDef, function: Function | None, import_time: bool, flag: str) -> None:
         self.class_depth += 1
         self.children(node, function, import_time)
         self.class_depth -= 1
 
-    def lambda_(self, node: ast.Lambda, function, import_time, flag) -> None:
+    def lambda_(self, node: ast.Lambda, function: Function | None, import_time: bool, flag: str) -> None:
         self.children(node, function, False)
 
-    def result(self, node: ast.Return | ast.Yield | ast.YieldFrom, function, import_time, flag) -> None:
+    def result(
+        self,
+        node: ast.Return | ast.Yield | ast.YieldFrom,
+        function: Function | None,
+        import_time: bool,
+        flag: str,
+    ) -> None:
         if function is not None and node.value is not None:
             function.results.append(node.value)
         self.children(node, function, import_time)
 
-    def if_(self, node: ast.If, function, import_time, flag) -> None:
+    def if_(self, node: ast.If, function: Function | None, import_time: bool, flag: str) -> None:
         if import_time and _is_main_guard(node):
             self.body(node.body, function, False)
             self.body(node.orelse, function, import_time)
         else:
             self.children(node, function, import_time)
 
-    def constant(self, node: ast.Constant, function, import_time, flag) -> None:
+    def constant(self, node: ast.Constant, function: Function | None, import_time: bool, flag: str) -> None:
         if type(node.value) is str and "://" in node.value:
             match = DATABASE_URL.match(node.value)
             if match:
@@ -198,7 +209,13 @@ class _Walker:
         for keyword in node.keywords:
             self.visit(keyword.value, function, import_time, "handed_on")
 
-    def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, outer, import_time, flag) -> None:
+    def function(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+        outer: Function | None,
+        import_time: bool,
+        flag: str,
+    ) -> None:
         # Decorators, defaults and annotations run where the function is defined; the body runs later.
         args = node.args
         annotations = [arg.annotation for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
@@ -216,13 +233,15 @@ class _Walker:
         ]
         for arg, default in params:
             function.bindings[arg.arg] = Binding(default, arg.annotation)
-        for arg in (args.vararg, args.kwarg):
-            if arg is not None:
-                function.bindings[arg.arg] = Binding()
+        for star in (args.vararg, args.kwarg):
+            if star is not None:
+                function.bindings[star.arg] = Binding()
         self.module.functions.append(function)
         self.body(node.body, function, False)
 
-    def assign(self, node: ast.Assign | ast.AnnAssign, function, import_time, flag) -> None:
+    def assign(
+        self, node: ast.Assign | ast.AnnAssign, function: Function | None, import_time: bool, flag: str
+    ) -> None:
         self.children(node, function, import_time)
         if function is None:
             return
@@ -234,7 +253,9 @@ class _Walker:
                     annotation = getattr(node, "annotation", None)
                     function.bindings[name.id] = Binding(None if unpacked else node.value, annotation)
 
-    def with_(self, node: ast.With | ast.AsyncWith, function, import_time, flag) -> None:
+    def with_(
+        self, node: ast.With | ast.AsyncWith, function: Function | None, import_time: bool, flag: str
+    ) -> None:
         flag = "handed_on" if isinstance(node, ast.AsyncWith) else ""
         for item in node.items:
             self.visit(item.context_expr, function, import_time, flag)
@@ -242,7 +263,9 @@ class _Walker:
                 function.bindings[item.optional_vars.id] = Binding(item.context_expr)
         self.body(node.body, function, import_time)
 
-    def import_(self, node: ast.Import | ast.ImportFrom, function, import_time, flag) -> None:
+    def import_(
+        self, node: ast.Import | ast.ImportFrom, function: Function | None, import_time: bool, flag: str
+    ) -> None:
         self.module.import_nodes.append(node)
         imports = self.module.imports
         if isinstance(node, ast.Import):

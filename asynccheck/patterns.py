@@ -43,6 +43,11 @@ def has_star_kwargs(call: ast.Call) -> bool:
     return any(item.arg is None for item in call.keywords)
 
 
+def is_entity(node: ast.expr) -> bool:
+    """What Session.query() takes first: a class or a column, never a string (pandas' `df.query("a > 1")`)."""
+    return not isinstance(node, (ast.Constant, ast.JoinedStr))
+
+
 def route_decorators(function: Function) -> list[ast.Call]:
     """The `@app.get(...)`, `@router.post(...)`, ... decorators of a function."""
     found = []

@@ -23,10 +23,10 @@ class Finding:
     def guide(self) -> str:
         return guide(self.code)
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[int, str, int, int, str, str]:
         return (self.stage, self.path, self.line, self.col, self.code, self.message)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | int]:
         return {
             "path": self.path,
             "line": self.line,
@@ -47,7 +47,7 @@ class FileError:
     line: int | None = None
     col: int | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | int | None]:
         return {"path": self.path, "line": self.line, "col": self.col, "message": self.message}
 
 
@@ -65,17 +65,36 @@ class Report:
         self.errors = sorted(set(self.errors), key=lambda error: (error.path, error.line or 0))
 
     @property
-    def completed(self) -> list[str]:
-        """Every stage with no finding, in order (none when no file could be checked)."""
-        if not self.checked:
-            return []
-        open_stages = {finding.stage for finding in self.findings}
-        return [stage.label for stage in STAGES if stage.number not in open_stages]
+    def judged(self) -> bool:
+        """Whether the stages can be judged: every path and file was checked. A file that does not parse may
+        hold a finding of any stage, so until it does neither `completed` nor `nothing_to_do_yet` is known."""
+        return self.checked > 0 and not self.errors
+
+    @property
+    def completed(self) -> list[str] | None:
+        """The stages done: every stage before `next`, the first one with a finding (all of them when
+        nothing is found); None when a path or file could not be checked (see `judged`)."""
+        if not self.judged:
+            return None
+        first = self.findings[0].stage if self.findings else len(STAGES)
+        return [stage.label for stage in STAGES if stage.number < first]
 
     @property
     def next(self) -> str | None:
         """The first stage that still has a finding."""
         return f"{self.findings[0].stage:02d}" if self.findings else None
+
+    @property
+    def nothing_to_do_yet(self) -> list[str] | None:
+        """The stages after `next` with no finding. They are not done: an earlier step can bring findings
+        there (a route made async def can await too much or too little), and an app without exception
+        handlers has no stage 06 work at all. None when a path or file could not be checked (see `judged`)."""
+        if not self.judged:
+            return None
+        if not self.findings:
+            return []
+        first, open_stages = self.findings[0].stage, {finding.stage for finding in self.findings}
+        return [stage.label for stage in STAGES if stage.number > first and stage.number not in open_stages]
 
     @property
     def exit_code(self) -> int:

@@ -3,6 +3,7 @@
 import configparser
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,7 +74,7 @@ def _line_of(text: str, name: str) -> int:
     return 1
 
 
-def _from_strings(specifiers, text: str, shown: str) -> list[Requirement]:
+def _from_strings(specifiers: Iterable[object], text: str, shown: str) -> list[Requirement]:
     found = []
     for specifier in specifiers:
         if isinstance(specifier, str):

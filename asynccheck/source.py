@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from asynccheck.report import Finding
 
@@ -14,6 +15,13 @@ class SourceError(Exception):
     def __init__(self, message: str, line: int | None = None, col: int | None = None) -> None:
         super().__init__(message)
         self.message, self.line, self.col = message, line, col
+
+
+class Located(Protocol):
+    """A node with a place in the file: an expression, a statement, an argument, an imported name."""
+
+    lineno: int
+    col_offset: int
 
 
 @dataclass(eq=False)
@@ -73,17 +81,18 @@ class Module:
     functions: list[Function] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
     backends: set[str] = field(default_factory=set)  # databases named by URLs in strings
-    kinds: dict = field(default_factory=dict)  # what its names are: kept by index.Index and the rules
+    # What its names are, kept by index.Index (by id of the function and name) and the rules (by annotation).
+    kinds: dict[tuple[int | str, str], str | None] = field(default_factory=dict)
     by_name: dict[str, list[Call]] | None = None  # see calls_named()
 
-    def col(self, node: ast.AST) -> int:
+    def col(self, node: Located) -> int:
         """The 1-based column of a node, in characters (the tree counts UTF-8 bytes)."""
         line = self.lines[node.lineno - 1] if node.lineno <= len(self.lines) else ""
         if line.isascii():
             return node.col_offset + 1
         return len(line.encode(errors="surrogatepass")[: node.col_offset].decode(errors="replace")) + 1
 
-    def finding(self, node: ast.AST, code: str, message: str) -> Finding:
+    def finding(self, node: Located, code: str, message: str) -> Finding:
         return Finding(self.path, node.lineno, self.col(node), code, message)
 
     def calls_named(self, *names: str) -> list[Call]:

@@ -9,10 +9,11 @@ from asynccheck.rules import (
     handlers,
     lifespan,
     loading,
+    pydantic_v1,
     queries,
     routes,
     testing,
 )
 
-MODULE_RULES = (baseline, factories, lifespan, loading, queries, routes, awaits, handlers)
+MODULE_RULES = (baseline, pydantic_v1, factories, lifespan, loading, queries, routes, awaits, handlers)
 PROJECT_RULES = (drivers, testing)

@@ -2,14 +2,17 @@
 nothing else."""
 
 import ast
+from collections.abc import Iterator
 
 from asynccheck.index import Index
 from asynccheck.kinds import ASYNC_CONNECTION, ASYNC_ENGINE, ASYNC_SESSION
+from asynccheck.report import Finding
 from asynccheck.source import Module
 
 SESSION_COROUTINES = {
     "execute", "scalars", "scalar", "get", "get_one", "commit", "rollback", "refresh", "flush", "delete",
     "close", "run_sync", "stream", "stream_scalars", "merge", "reset", "invalidate", "connection",
+    "exec",  # SQLModel's AsyncSession
 }  # fmt: skip
 CONNECTION_COROUTINES = {
     "execute", "scalars", "scalar", "commit", "rollback", "run_sync", "close", "stream", "stream_scalars",
@@ -36,7 +39,7 @@ NOT_AWAITED = (
 AWAITED = "`await {call}`: {kind}.{method}() is a plain method, and awaiting what it returns raises TypeError"
 
 
-def check(module: Module, index: Index):
+def check(module: Module, index: Index) -> Iterator[Finding]:
     for call in module.calls_named(*ALL_COROUTINES, *ALL_PLAIN):
         func = call.node.func
         if call.function is None or not isinstance(func, ast.Attribute):
@@ -44,12 +47,12 @@ def check(module: Module, index: Index):
         method = func.attr
         if call.awaited and method in ALL_PLAIN:
             kind = index.kind_of(module, func.value, call.function)
-            if method in PLAIN.get(kind, ()):
+            if kind is not None and method in PLAIN.get(kind, ()):
                 text = f"{ast.unparse(func)}()"
                 yield module.finding(call.node, "AC505", AWAITED.format(call=text, kind=kind, method=method))
         elif not call.awaited and not call.handed_on and call.function.is_async and method in ALL_COROUTINES:
             kind = index.kind_of(module, func.value, call.function)
-            if method in COROUTINES.get(kind, ()):
+            if kind is not None and method in COROUTINES.get(kind, ()):
                 text = f"{ast.unparse(func)}()"
                 yield module.finding(
                     call.node, "AC504", NOT_AWAITED.format(call=text, kind=kind, method=method)

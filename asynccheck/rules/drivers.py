@@ -4,6 +4,8 @@ psycopg (version 3) counts as an async driver for PostgreSQL: SQLAlchemy's postg
 with create_async_engine. psycopg2 does not. For SQLite only aiosqlite will do.
 """
 
+from collections.abc import Iterator
+
 from asynccheck.files import Found
 from asynccheck.index import Index
 from asynccheck.report import Finding
@@ -22,7 +24,7 @@ DRIVER_EXTRAS = {
 ORDER = ("requirements.txt", "pyproject.toml", "setup.cfg")
 
 
-def check(index: Index, found: Found, requirements: list[Requirement]):
+def check(index: Index, found: Found, requirements: list[Requirement]) -> Iterator[Finding]:
     if not found.requirements:
         where = " or ".join(found.roots)
         yield Finding(
@@ -40,15 +42,17 @@ def check(index: Index, found: Found, requirements: list[Requirement]):
     if missing:
         yield Finding(main, 1, 1, "AC101", missing)
     if "greenlet" not in installed and not any(r.extras & GREENLET_EXTRAS for r in sqlalchemy):
-        where = sqlalchemy[0] if sqlalchemy else None
+        declared = sqlalchemy[0] if sqlalchemy else None
         message = (
             "sqlalchemy without the asyncio extra: greenlet, which SQLAlchemy's asyncio layer needs, is not "
             "installed; require sqlalchemy[asyncio]"
         )
-        yield Finding(where.path if where else main, where.line if where else 1, 1, "AC102", message)
+        yield Finding(
+            declared.path if declared else main, declared.line if declared else 1, 1, "AC102", message
+        )
 
 
-def _precedence(shown: str) -> tuple:
+def _precedence(shown: str) -> tuple[int, int, str]:
     """The file a project-level finding points at: the shallowest, requirements.txt first."""
     name = shown.rpartition("/")[2]
     return (shown.count("/"), ORDER.index(name) if name in ORDER else len(ORDER), shown)

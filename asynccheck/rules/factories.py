@@ -1,10 +1,12 @@
 """Stage 02: an async engine beside the sync one, and session factories that async sessions can use."""
 
 import ast
+from collections.abc import Iterator
 
 from asynccheck.index import Index
 from asynccheck.kinds import ASYNC_SESSIONMAKER, CREATE_ENGINE, SESSIONMAKER, makes_async_sessions, matches
 from asynccheck.patterns import has_star_kwargs, keyword
+from asynccheck.report import Finding
 from asynccheck.source import Call, Module
 
 NO_ASYNC_ENGINE = (
@@ -32,7 +34,11 @@ EXPIRES = {
 }
 
 
-def check(module: Module, index: Index):
+def check(module: Module, index: Index) -> Iterator[Finding]:
+    # Test modules too, on purpose. The factory of the tests' get_db override (TestingSessionLocal) is the
+    # one the routes get under test, and the guide sets expire_on_commit=False on it at stage 02 as well
+    # (#expire-on-commit). A sync engine in the tests (AC201) is found only while the project has no async
+    # engine at all, so it never holds an app that has reached stage 02.
     configured = _configured(module)
     for call in module.calls_named("create_engine", "sessionmaker", "async_sessionmaker"):
         callee = module.callee(call)
@@ -42,7 +48,7 @@ def check(module: Module, index: Index):
             yield from _factory(module, call, callee, configured)
 
 
-def _factory(module: Module, call: Call, callee: str, configured: set[str]):
+def _factory(module: Module, call: Call, callee: str | None, configured: set[str]) -> Iterator[Finding]:
     node = call.node
     name = "async_sessionmaker" if matches(callee, ASYNC_SESSIONMAKER) else "sessionmaker"
     if name == "sessionmaker" and makes_async_sessions(module, node):

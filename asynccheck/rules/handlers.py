@@ -1,9 +1,11 @@
 """Stage 06: async exception handlers, importing FastAPI's own handlers by their real names."""
 
 import ast
+from collections.abc import Iterator
 
 from asynccheck.index import Index
 from asynccheck.patterns import is_decorated_handler
+from asynccheck.report import Finding
 from asynccheck.source import Module
 
 DEFAULT_HANDLERS = {
@@ -25,7 +27,7 @@ RECURSION = (
 )
 
 
-def check(module: Module, index: Index):
+def check(module: Module, index: Index) -> Iterator[Finding]:
     for function in module.functions:
         if function.is_async:
             continue

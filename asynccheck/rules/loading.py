@@ -1,10 +1,12 @@
 """Stage 04: every relationship either eager-loads or raises, so that nothing loads on attribute access."""
 
 import ast
+from collections.abc import Iterator
 
 from asynccheck.index import Index
 from asynccheck.kinds import matches
 from asynccheck.patterns import BACKREF, MISSING, keyword, lazy_of
+from asynccheck.report import Finding
 from asynccheck.source import Module
 
 # Strategies that never run SQL on attribute access: they raise, load up front, or load nothing.
@@ -21,7 +23,7 @@ BACKREF_STRING = (
 )
 
 
-def check(module: Module, index: Index):
+def check(module: Module, index: Index) -> Iterator[Finding]:
     for call in module.calls_named("relationship", "backref", "Relationship"):
         node = call.node
         lazy = lazy_of(node, module.callee(call))

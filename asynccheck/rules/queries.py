@@ -2,11 +2,13 @@
 the response needs unloaded."""
 
 import ast
+from collections.abc import Iterator
 
 from asynccheck.index import Index
 from asynccheck.kinds import ASYNC_SESSION, SESSION
-from asynccheck.patterns import keyword, response_models, route_decorators
-from asynccheck.source import Function, Module
+from asynccheck.patterns import is_entity, keyword, response_models, route_decorators
+from asynccheck.report import Finding
+from asynccheck.source import Call, Function, Module
 
 EAGER = {"selectin", "joined", "subquery", "immediate", False}
 LEGACY = (
@@ -20,10 +22,16 @@ REFRESH = (
 )
 
 
-def check(module: Module, index: Index):
+def check(module: Module, index: Index) -> Iterator[Finding]:
     for call in module.calls_named("query"):
         func = call.node.func
-        if isinstance(func, ast.Attribute) and call.node.args:
+        args = call.node.args
+        if (
+            isinstance(func, ast.Attribute)
+            and args
+            and is_entity(args[0])
+            and _app_query(module, index, call)
+        ):
             receiver = ast.unparse(func.value)
             receiver = receiver if len(receiver) <= 30 else "..."
             yield module.finding(call.node, "AC501", LEGACY.format(receiver=receiver))
@@ -32,7 +40,19 @@ def check(module: Module, index: Index):
         yield from _refreshes(module, index, function)
 
 
-def _refreshes(module: Module, index: Index, function: Function):
+def _app_query(module: Module, index: Index, call: Call) -> bool:
+    """In a test module, only a query on an AsyncSession, which fails. The guide keeps a sync session in the
+    tests for checking the database directly (`db.query(User).count()`) until stage 07, which removes that
+    split; reported at stage 05, such a check held an app whose routes were converted at "next: 05"."""
+    if not module.is_test:
+        return True
+    func = call.node.func
+    return (
+        isinstance(func, ast.Attribute) and index.kind_of(module, func.value, call.function) == ASYNC_SESSION
+    )
+
+
+def _refreshes(module: Module, index: Index, function: Function) -> Iterator[Finding]:
     """refresh() in a route whose response model has a collection, or in a function such a route calls."""
     own = response_models(module, function) if route_decorators(function) else []
     called_from = sorted(index.route_models.get(index.canonical(function.qualname) or "", ()))

@@ -2,10 +2,12 @@
 used inside async def, where every call blocks the event loop."""
 
 import ast
+from collections.abc import Iterator
 
 from asynccheck.index import Index
 from asynccheck.kinds import ASYNC_SESSION, ENGINE, FACTORY, SESSION, SYNC, class_kind, type_of, value_of
-from asynccheck.patterns import route_decorators
+from asynccheck.patterns import APPLICATIONS, keyword, route_decorators
+from asynccheck.report import Finding
 from asynccheck.source import Call, Function, Module, dotted_name, is_local
 
 ASYNC_OF = {SESSION: "AsyncSession", ENGINE: "AsyncEngine", "Connection": "AsyncConnection"}
@@ -19,9 +21,16 @@ SYNC_PARAM = (
 )
 SYNC_CALL = "`{call}` on the sync {kind} inside async def `{name}` blocks the event loop"
 SYNC_OPEN = "`{call}` opens a sync Session inside async def `{name}`: its queries block the event loop"
+SYNC_DISPOSE = (
+    "`{call}`: the sync engine's dispose() blocks the event loop {where} while it closes the pool's "
+    "connections; it goes with the sync engine at stage 05, once no route uses a sync session"
+)
 
 
-def check(module: Module, index: Index):
+def check(module: Module, index: Index) -> Iterator[Finding]:
+    # Test modules too. A def route there is one a test defines, and an override of get_db is registered
+    # through app.dependency_overrides, not Depends(), so neither rule sees the tests' sync get_db override.
+    # What is left is async def test code on a sync session, which blocks the loop the app runs on.
     sync_names = _sync_names(module, index)
     for function in module.functions:
         if function.is_async:
@@ -59,7 +68,9 @@ def _param_kind(module: Module, index: Index, function: Function, arg: ast.arg) 
     return module.kinds[key]
 
 
-def _def_endpoint(module: Module, index: Index, function: Function, what: str, sync_names: set[str]):
+def _def_endpoint(
+    module: Module, index: Index, function: Function, what: str, sync_names: set[str]
+) -> Iterator[Finding]:
     for arg in function.params():
         kind = _param_kind(module, index, function, arg)
         if kind in (SESSION, ASYNC_SESSION):
@@ -74,7 +85,9 @@ def _def_endpoint(module: Module, index: Index, function: Function, what: str, s
                 return
 
 
-def _sync_in_async(module: Module, index: Index, function: Function, sync_names: set[str]):
+def _sync_in_async(
+    module: Module, index: Index, function: Function, sync_names: set[str]
+) -> Iterator[Finding]:
     for arg in function.params():
         kind = _param_kind(module, index, function, arg)
         if kind in SYNC:
@@ -93,13 +106,16 @@ def _sync_in_async(module: Module, index: Index, function: Function, sync_names:
             yield module.finding(node, "AC503", SYNC_OPEN.format(call=_text(node), name=function.name))
         elif isinstance(node.func, ast.Attribute):
             kind = index.kind_of(module, node.func.value, function)
-            if kind in SYNC | {FACTORY}:
+            if kind == ENGINE and node.func.attr == "dispose":
+                where = "at shutdown" if _is_lifespan(module, function) else f"in async def `{function.name}`"
+                yield module.finding(node, "AC503", SYNC_DISPOSE.format(call=_text(node), where=where))
+            elif kind in SYNC | {FACTORY}:
                 kind = "session factory" if kind == FACTORY else kind.lower()
                 message = SYNC_CALL.format(call=_text(node), kind=kind, name=function.name)
                 yield module.finding(node, "AC503", message)
 
 
-def _global_calls(function: Function, names: set[str]):
+def _global_calls(function: Function, names: set[str]) -> Iterator[Call]:
     """The calls in a function on one of names (not shadowed by a local of the same name)."""
     for call in function.calls:
         root = call.node.func
@@ -114,6 +130,17 @@ def _opens_session(module: Module, index: Index, call: Call) -> bool:
     if class_kind(module.callee(call)) == SESSION:
         return True
     return index.kind_of(module, call.node.func, call.function) == FACTORY
+
+
+def _is_lifespan(module: Module, function: Function) -> bool:
+    """A function named lifespan, or given to the app as `lifespan=` in this module."""
+    if function.name == "lifespan":
+        return True
+    for call in module.calls_named(*APPLICATIONS):
+        value = keyword(call.node, "lifespan")
+        if value is not None and function.qualname and module.qualify(value) == function.qualname:
+            return True
+    return False
 
 
 def _passes_sync_engine(module: Module, index: Index, node: ast.Call, function: Function) -> bool:

@@ -3,6 +3,8 @@
 TestClient keeps working through stage 06; stage 07 replaces it with httpx.AsyncClient over ASGITransport.
 """
 
+from collections.abc import Iterator
+
 from asynccheck.files import Found
 from asynccheck.index import Index
 from asynccheck.report import Finding
@@ -26,16 +28,16 @@ NO_DETECTOR = (
 )
 
 
-def check(index: Index, found: Found, requirements: list[Requirement]):
+def check(index: Index, found: Found, requirements: list[Requirement]) -> Iterator[Finding]:
     tests = sorted(index.tests, key=lambda test: test.path)
     if not tests:
         message = NO_TESTS.format(where=" or ".join(found.roots)) if found.directories else ONLY_FILES
         yield Finding(found.roots[0], 1, 1, "AC701", message)
         return
-    testclient = [test for test in tests if test.testclient]
+    testclient = [(test.path, test.testclient) for test in tests if test.testclient]
     if testclient and not any(test.async_client for test in tests):
-        line, col = testclient[0].testclient
-        yield Finding(testclient[0].path, line, col, "AC702", TESTCLIENT_ONLY)
+        path, (line, col) = testclient[0]
+        yield Finding(path, line, col, "AC702", TESTCLIENT_ONLY)
     if not any(test.blockbuster for test in tests):
         first = next((test for test in tests if test.is_conftest), tests[0])
         yield Finding(first.path, 1, 1, "AC703", NO_DETECTOR)

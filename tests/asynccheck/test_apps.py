@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from conftest import APPS, TextSnapshot
+from helpers import APPS, TextSnapshot
 
 
 @pytest.fixture
@@ -42,6 +42,7 @@ def test_halfway_as_json(run):
     assert result.code == 1
     assert document["completed"] == ["00", "01", "02", "03", "04"]
     assert document["next"] == "05"
+    assert document["nothing_to_do_yet"] == []
     assert document["errors"] == []
     first = document["findings"][0]
     assert set(first) == {"path", "line", "col", "code", "stage", "message", "guide"}

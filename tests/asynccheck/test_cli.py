@@ -1,10 +1,12 @@
 """The command line: exit codes, output formats, and bad input."""
 
 import json
+import shutil
 import subprocess
 import sys
 
-from conftest import ROOT, write_app
+from helpers import ROOT, write_app
+from tools import stages as manifest
 
 GOOD = {
     "requirements.txt": "sqlalchemy[asyncio]\naiosqlite\n",
@@ -29,9 +31,40 @@ def test_exit_1_and_a_summary_when_something_is_found(run, tmp_path):
     assert result.out.splitlines() == [
         "main.py:1:1: AC001 `sqlalchemy.future` is a leftover of SQLAlchemy 1.4: import select from "
         "sqlalchemy -> MIGRATION.md#mistakes-in-the-tutorial",
-        "completed: 01 02 03 04 05 06 07; next: 00 (The synchronous baseline)",
+        "completed: none; next: 00 (The synchronous baseline); nothing to do yet for: 01 02 03 04 05 06 07",
         "checked 2 Python files: 1 finding (by stage 00: 1)",
     ]
+
+
+UNTOUCHED = {
+    "requirements.txt": "sqlalchemy[asyncio]\naiosqlite\n",
+    "db.py": "from sqlalchemy import create_engine\nengine = create_engine('sqlite:///./app.db')\n",
+    "tests/conftest.py": "import blockbuster\n",
+}
+
+
+def test_the_summary_reads_as_progress(run, tmp_path):
+    """Completed are the stages before next; later stages without a finding are named apart, not completed
+    (here stages 03 to 07: the app has no import-time work, relationship, route or handler yet)."""
+    result = run(".", cwd=write_app(tmp_path, UNTOUCHED))
+    assert result.out.splitlines()[-2] == (
+        "completed: 00 01; next: 02 (An async database layer next to the sync one); "
+        "nothing to do yet for: 03 04 05 06 07"
+    )
+
+
+def test_json_has_the_same_summary(run, tmp_path):
+    document = json.loads(run("--format", "json", ".", cwd=write_app(tmp_path, UNTOUCHED)).out)
+    assert (document["completed"], document["next"]) == (["00", "01"], "02")
+    assert document["nothing_to_do_yet"] == ["03", "04", "05", "06", "07"]
+
+
+def test_the_help_explains_the_summary(run):
+    result = run("--help")
+    assert result.code == 0
+    assert "completed                the stages done: every stage before `next`" in result.out
+    assert '"completed", "next" and "nothing_to_do_yet"' in result.out
+    assert '"completed": null and "nothing_to_do_yet": null' in result.out
 
 
 def test_exit_2_on_a_usage_error(run):
@@ -74,7 +107,10 @@ def test_a_missing_path(run, tmp_path):
     result = run(".", "nowhere", cwd=tmp_path)
     assert result.code == 2
     assert result.err == "nowhere: error: no such file or directory\n"
-    assert "checked 2 Python files" in result.out
+    assert result.out.splitlines() == [
+        "completed: unknown (1 file could not be checked); no finding in the files checked",
+        "checked 2 Python files: no findings; 1 could not be checked (see the errors above)",
+    ]
 
 
 def test_a_directory_without_python_files(run, tmp_path):
@@ -93,6 +129,7 @@ def test_json_lists_the_errors(run, tmp_path):
         {"path": "broken.py", "line": 1, "col": 5, "message": "syntax error: '(' was never closed"}
     ]
     assert (document["findings"], document["next"]) == ([], None)
+    assert (document["completed"], document["nothing_to_do_yet"]) == (None, None)
 
 
 def test_paths_are_printed_as_given(run, tmp_path):
@@ -133,3 +170,68 @@ def test_a_bug_in_a_rule_names_the_file_and_checks_the_others(run, tmp_path, mon
     assert result.err.startswith("main.py: error: asynccheck failed on this file (ValueError('a bug'))")
     assert "models.py:2:9: AC401" in result.out
     assert "checked 3 Python files" in result.out
+
+
+BROKEN = "\ndef broken(:\n    pass\n"  # a syntax error, appended to a stage's main.py
+
+
+def stage_with_a_syntax_error(tmp_path, stage):
+    app = shutil.copytree(stage.path, tmp_path / "app", ignore=shutil.ignore_patterns("__pycache__", "*.db"))
+    with (app / "main.py").open("a", encoding="utf-8") as main:
+        main.write(BROKEN)
+    return app
+
+
+def test_a_file_that_does_not_parse_leaves_the_completed_stages_unknown(run, tmp_path):
+    """The unparsed main.py may hold a finding of any stage: no stage is named done, or with nothing to do."""
+    app = stage_with_a_syntax_error(tmp_path, manifest.load()[0])
+    result = run(".", cwd=app)
+    assert result.code == 2
+    assert result.err.startswith("main.py:")
+    assert ": error: syntax error: invalid syntax" in result.err
+    summary = result.out.splitlines()[-2]
+    assert summary == "completed: unknown (1 file could not be checked); next: 01 (Install the async drivers)"
+    document = json.loads(run("--format", "json", ".", cwd=app).out)
+    assert (document["completed"], document["next"], document["nothing_to_do_yet"]) == (None, "01", None)
+
+
+def test_a_file_that_does_not_parse_in_the_last_stage_but_one(run, tmp_path):
+    """Without the error, every stage but the last is completed; with it, none is claimed."""
+    *earlier, stage, last = manifest.load()
+    done = " ".join(earlier_stage.number for earlier_stage in [*earlier, stage])
+    untouched = run(".", cwd=stage.path).out.splitlines()[-2]
+    assert untouched == f"completed: {done}; next: {last.number} (Testing the async app)"
+    result = run(".", cwd=stage_with_a_syntax_error(tmp_path, stage))
+    assert result.code == 2
+    assert result.out.splitlines()[-2] == (
+        f"completed: unknown (1 file could not be checked); next: {last.number} (Testing the async app)"
+    )
+    assert "AC701" in result.out  # the project rules still judge the files that were found
+
+
+def test_two_files_that_do_not_parse(run, tmp_path):
+    write_app(tmp_path, {**UNTOUCHED, "a.py": "x = (\n", "b.py": "def f(:\n"})
+    result = run(".", cwd=tmp_path)
+    summary = result.out.splitlines()[-2]
+    assert summary.startswith("completed: unknown (2 files could not be checked); next: 02")
+
+
+def test_no_project_rule_when_no_file_parsed(run, tmp_path):
+    """No requirements file and no tests would be AC103 and AC701, but nothing was read to judge."""
+    write_app(tmp_path, {"main.py": "def broken(:\n    pass\n"})
+    result = run(".", cwd=tmp_path)
+    assert result.code == 2
+    assert result.out.splitlines() == [
+        "no Python file could be checked",
+        "checked 0 Python files: no findings; 1 could not be checked (see the errors above)",
+    ]
+    document = json.loads(run("--format", "json", ".", cwd=tmp_path).out)
+    assert (document["completed"], document["next"], document["nothing_to_do_yet"]) == (None, None, None)
+
+
+def test_project_rules_when_one_file_parsed(run, tmp_path):
+    write_app(tmp_path, {"main.py": "def broken(:\n    pass\n", "ok.py": "x = 1\n"})
+    result = run(".", cwd=tmp_path)
+    codes = [line.split()[1] for line in result.out.splitlines() if ": AC" in line]
+    assert codes == ["AC103", "AC701"]
+    assert "checked 1 Python file: 2 findings" in result.out

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from asynccheck.codes import CODES, GUIDE, STAGES
-from conftest import ROOT
+from helpers import ROOT
 
 TEXT = (ROOT / GUIDE).read_text(encoding="utf-8")
 

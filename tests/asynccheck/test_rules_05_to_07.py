@@ -4,7 +4,9 @@ import pytest
 
 from asynccheck import check
 from asynccheck.codes import CODES
-from conftest import fires, silent, write_app
+from early_cases import EARLY_CASES
+from helpers import fires, silent, write_app
+from old_api_cases import OLD_API_CASES
 
 SYNC_DB = """
     from sqlalchemy import create_engine
@@ -236,11 +238,27 @@ def test_rule(tmp_path, code, expected, files):
     assert (code in found) == expected, report.findings
 
 
-def test_every_code_has_a_case_that_fires_it():
-    from test_rules_00_to_04 import CASES as EARLY
+ALL_CASES = EARLY_CASES + OLD_API_CASES + CASES
 
-    fired = {case.values[0] for case in EARLY + CASES if case.values[1]}
+
+def test_every_code_has_a_case_that_fires_it():
+    fired = {case.values[0] for case in ALL_CASES if case.values[1]}
     assert fired == set(CODES)
+
+
+def test_every_code_has_a_case_where_it_stays_silent():
+    kept_silent = {case.values[0] for case in ALL_CASES if not case.values[1]}
+    assert kept_silent == set(CODES)
+
+
+def test_the_sync_engine_disposed_in_the_lifespan_waits_for_stage_05(tmp_path):
+    """Stages 03 and 04 dispose of both engines in the lifespan: the finding says why it may stay until 05."""
+    main = SYNC_APP + "async def lifespan(app):\n    yield\n    engine.dispose()\n"
+    (finding,) = [f for f in check([str(write_app(tmp_path, app(main)))]).findings if f.code == "AC503"]
+    assert finding.message == (
+        "`engine.dispose()`: the sync engine's dispose() blocks the event loop at shutdown while it closes "
+        "the pool's connections; it goes with the sync engine at stage 05, once no route uses a sync session"
+    )
 
 
 def test_single_files_cannot_tell_about_tests(tmp_path):

@@ -1,23 +1,21 @@
 """The stages check the checker: on stage N every finding belongs to a later stage, every later stage has
-a finding, and the last stage has none. The stages come from stages/stages.toml, so a new stage needs no
-change here."""
-
-import tomllib
+a finding, and the last stage has none. The stages come from stages/stages.toml (tools/stages.py), so a new
+stage needs no change here."""
 
 import pytest
 
 from asynccheck import check
 from asynccheck.codes import STAGES
-from conftest import ROOT
+from tools import stages as manifest
 
-MANIFEST = tomllib.loads((ROOT / "stages" / "stages.toml").read_text(encoding="utf-8"))["stage"]
-NUMBERS = [int(stage["dir"].partition("_")[0]) for stage in MANIFEST]
+MANIFEST = manifest.load()
+NUMBERS = [int(stage.number) for stage in MANIFEST]
 
 
-@pytest.mark.parametrize("position", range(len(MANIFEST)), ids=[stage["dir"] for stage in MANIFEST])
+@pytest.mark.parametrize("position", range(len(MANIFEST)), ids=[stage.dir for stage in MANIFEST])
 def test_findings_belong_to_later_stages_only(position):
     stage = NUMBERS[position]
-    report = check([str(ROOT / "stages" / MANIFEST[position]["dir"])])
+    report = check([str(MANIFEST[position].path)])
 
     assert report.errors == []
     assert [finding for finding in report.findings if finding.stage <= stage] == []
@@ -27,12 +25,12 @@ def test_findings_belong_to_later_stages_only(position):
 
 
 def test_the_last_stage_has_no_finding():
-    report = check([str(ROOT / "stages" / MANIFEST[-1]["dir"])])
+    report = check([str(MANIFEST[-1].path)])
     assert report.findings == []
     assert report.exit_code == 0
 
 
 def test_every_stage_of_the_manifest_is_known_to_the_checker():
     assert [(stage.number, stage.section) for stage in STAGES] == [
-        (number, stage["section"]) for number, stage in zip(NUMBERS, MANIFEST, strict=True)
+        (number, stage.section) for number, stage in zip(NUMBERS, MANIFEST, strict=True)
     ]
