@@ -1,6 +1,8 @@
 import os
 
 from sqlalchemy import create_engine, event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 # SQLite file in the working directory by default; for PostgreSQL set for example
@@ -15,13 +17,34 @@ def enforce_foreign_keys(dbapi_connection, connection_record):
     cursor.close()
 
 
-connect_args = {"check_same_thread": False} if DATABASE_URL.startswith("sqlite") else {}
+# How long a request may wait on the database before it is answered 503 (main.py): to connect, for one
+# statement, and for a free connection from the pool. Without them a database that stalls stalls every
+# request with it, with no answer at all.
+TIMEOUT = float(os.environ.get("DATABASE_TIMEOUT", "5"))  # seconds
+if DATABASE_URL.startswith("sqlite"):
+    # timeout: how long to wait for another connection's write lock ("database is locked" after that).
+    connect_args: dict[str, object] = {"check_same_thread": False, "timeout": TIMEOUT}
+else:
+    # libpq settings: connect_timeout in whole seconds; statement_timeout, in ms, is enforced by the server.
+    connect_args = {
+        "connect_timeout": max(2, round(TIMEOUT)),
+        "options": f"-c statement_timeout={TIMEOUT * 1000:.0f}",
+    }
 MAX_SESSIONS = 15  # every connection the engine may open: pool_size + max_overflow
 # FastAPI runs a def route in a pool of 40 threads, then validates what it returned in that pool again, while
 # the request's session still holds its connection. With more requests holding a session than the engine has
 # connections, 40 threads can wait for connections held by requests that wait for a thread, and nothing moves
-# until the pool gives up (a 500 after 30 s). So main.py's DbSession lets at most MAX_SESSIONS hold a session.
-engine = create_engine(DATABASE_URL, connect_args=connect_args, pool_size=5, max_overflow=MAX_SESSIONS - 5)
+# until the pool gives up. So main.py's DbSession lets at most MAX_SESSIONS hold a session.
+engine = create_engine(
+    DATABASE_URL,
+    connect_args=connect_args,
+    pool_size=5,
+    max_overflow=MAX_SESSIONS - 5,
+    pool_timeout=TIMEOUT,
+    # A pooled connection the server has closed (a restart) is found at checkout and replaced, instead of
+    # failing the request that gets it. One round trip per request: PostgreSQL only; SQLite has no server.
+    pool_pre_ping=not DATABASE_URL.startswith("sqlite"),
+)
 if engine.dialect.name == "sqlite":
     event.listen(engine, "connect", enforce_foreign_keys)
 # expire_on_commit=False: after db.commit(), a route returns what it committed without another query.
@@ -35,3 +58,14 @@ class Base(DeclarativeBase):
 def get_db():
     with SessionLocal() as db:
         yield db
+
+
+# What a database that is down, unreachable, too slow or out of connections raises: main.py answers 503.
+UNAVAILABLE = (OperationalError, PoolTimeout)
+
+
+def unavailable(exc: Exception) -> bool:
+    # SQLite's OperationalError also stands for bugs ("no such table", a syntax error): only a lock counts.
+    if isinstance(exc, OperationalError) and DATABASE_URL.startswith("sqlite"):
+        return "locked" in str(exc.orig)
+    return True

@@ -6,31 +6,57 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import models
 import schemas
-from database import MAX_SESSIONS, Base, engine, get_db
-from hardening import BAD_BODY, NOT_FOUND, TAKEN, ItemId, Limit, LimitBodySize, Skip, is_api, printable_errors
+from database import MAX_SESSIONS, TIMEOUT, UNAVAILABLE, Base, engine, get_db, unavailable
+from hardening import (
+    BAD_BODY,
+    NOT_FOUND,
+    TAKEN,
+    HeadAsGet,
+    ItemId,
+    Limit,
+    LimitBodySize,
+    Page,
+    SecurityHeaders,
+    Skip,
+    is_api,
+    printable_errors,
+)
 
 Base.metadata.create_all(bind=engine)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared_templates"  # shared by all stages of this repository
 app = FastAPI(title="Blog")
 app.add_middleware(LimitBodySize, max_bytes=1_000_000)  # far above the largest valid request
+app.add_middleware(HeadAsGet)
+app.add_middleware(SecurityHeaders)
 app.mount("/static", StaticFiles(directory=SHARED / "static"), name="static")
 templates = Jinja2Templates(directory=SHARED / "templates")
 # One session per request, closed (so rolled back) after the response; max_concurrency: see database.py.
 DbSession = Annotated[Session, Depends(get_db, max_concurrency=MAX_SESSIONS)]
 NEWEST_FIRST = (models.Post.date_posted.desc(), models.Post.id.desc())
+PAGE_SIZE = 10  # posts per page: no page costs more with a million posts than with ten
 
 
-def ensure_available(db: Session, username: str | None, email: str | None) -> None:
-    if username is not None and db.scalar(select(models.User.id).where(models.User.username == username)):
+def page_of_posts(db: Session, query, page: int) -> tuple[list[models.Post], bool]:
+    """The posts of one page, and whether there is another page after it."""
+    posts = db.scalars(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)).all()
+    if page > 1 and not posts:
+        raise HTTPException(status_code=404, detail="Page not found")
+    return list(posts[:PAGE_SIZE]), len(posts) > PAGE_SIZE
+
+
+def ensure_available(db: Session, username: str | None, email: str | None, renamed: int = 0) -> None:
+    # Compared as the unique index compares; a user renamed to their own name in another case is no clash.
+    same_name = (func.lower(models.User.username) == func.lower(username)) & (models.User.id != renamed)
+    if username is not None and db.scalar(select(models.User.id).where(same_name)):
         raise HTTPException(status_code=400, detail="Username already exists")
     if email is not None and db.scalar(select(models.User.id).where(models.User.email == email)):
         raise HTTPException(status_code=400, detail="Email already registered")
@@ -43,17 +69,20 @@ def get_user_or_404(db: Session, user_id: int) -> models.User:
 
 
 def get_post_or_404(db: Session, post_id: int) -> models.Post:
-    if (post := db.get(models.Post, post_id)) is None:
+    # The author comes in the same statement: the answer needs it, and a write route must not read after
+    # its commit (a failure there would answer 500 for a change that is stored).
+    if (post := db.get(models.Post, post_id, options=[joinedload(models.Post.author)])) is None:
         raise HTTPException(status_code=404, detail="Post not found")
     return post
 
 
 @app.get("/", include_in_schema=False, name="home")
 @app.get("/posts", include_in_schema=False, name="posts")
-def home(request: Request, db: DbSession):
+def home(request: Request, db: DbSession, page: Page = 1):
     query = select(models.Post).order_by(*NEWEST_FIRST)
-    posts = db.scalars(query).all()
-    return templates.TemplateResponse(request, "home.html", {"posts": posts, "title": "Home"})
+    posts, more = page_of_posts(db, query, page)
+    context = {"posts": posts, "page": page, "more": more, "title": "Home"}
+    return templates.TemplateResponse(request, "home.html", context)
 
 
 @app.get("/posts/{post_id}", include_in_schema=False)
@@ -63,11 +92,11 @@ def post_page(request: Request, post_id: ItemId, db: DbSession):
 
 
 @app.get("/users/{user_id}/posts", include_in_schema=False)
-def user_posts_page(request: Request, user_id: ItemId, db: DbSession):
+def user_posts_page(request: Request, user_id: ItemId, db: DbSession, page: Page = 1):
     user = get_user_or_404(db, user_id)
     query = select(models.Post).where(models.Post.user_id == user_id).order_by(*NEWEST_FIRST)
-    posts = db.scalars(query).all()
-    context = {"user": user, "posts": posts, "title": f"Posts by {user.username}"}
+    posts, more = page_of_posts(db, query, page)
+    context = {"user": user, "posts": posts, "page": page, "more": more, "title": f"Posts by {user.username}"}
     return templates.TemplateResponse(request, "user_posts.html", context)
 
 
@@ -92,7 +121,7 @@ def get_user(user_id: ItemId, db: DbSession):
 def update_user(user_id: ItemId, user_update: schemas.UserUpdate, db: DbSession):
     user = get_user_or_404(db, user_id)
     changes = {k: v for k, v in user_update.model_dump(exclude_none=True).items() if v != getattr(user, k)}
-    ensure_available(db, changes.get("username"), changes.get("email"))
+    ensure_available(db, changes.get("username"), changes.get("email"), user_id)
     for field, value in changes.items():
         setattr(user, field, value)
     try:
@@ -114,10 +143,10 @@ def delete_user(user_id: ItemId, db: DbSession):
 
 
 @app.get("/api/users/{user_id}/posts", response_model=list[schemas.PostResponse], responses=NOT_FOUND)
-def get_user_posts(user_id: ItemId, db: DbSession):
+def get_user_posts(user_id: ItemId, db: DbSession, skip: Skip = 0, limit: Limit = 100):
     get_user_or_404(db, user_id)
     query = select(models.Post).where(models.Post.user_id == user_id).order_by(*NEWEST_FIRST)
-    return db.scalars(query).all()
+    return db.scalars(query.offset(skip).limit(limit)).all()
 
 
 @app.get("/api/posts", response_model=list[schemas.PostResponse])
@@ -194,7 +223,22 @@ def handle_validation_error(request: Request, exc: RequestValidationError):
     return handle_http_error(request, StarletteHTTPException(422, detail))
 
 
+def handle_unavailable(request: Request, exc: Exception):
+    # The database is down, too slow or out of connections: say so, and when to try again.
+    if not unavailable(exc):
+        raise exc  # a bug after all: handle_unexpected_error answers 500
+    headers = {"Retry-After": str(max(1, round(TIMEOUT)))}
+    return handle_http_error(request, StarletteHTTPException(503, "Database unavailable", headers))
+
+
+for error in UNAVAILABLE:
+    app.add_exception_handler(error, handle_unavailable)
+
+
 @app.exception_handler(Exception)
 def handle_unexpected_error(request: Request, exc: Exception):
-    # The server logs the error; the client gets a 500 in the usual error shape, and no traceback.
-    return handle_http_error(request, StarletteHTTPException(500, "Internal Server Error"))
+    # The server logs the error; the client gets a 500 in the usual error shape, and no traceback. Starlette
+    # raises the error again after this answer, and uvicorn then closes the connection: Connection: close
+    # says so, so that a client never sends another request on it and wonders whether it arrived.
+    headers = {"Connection": "close"}
+    return handle_http_error(request, StarletteHTTPException(500, "Internal Server Error", headers))

@@ -1,3 +1,4 @@
+import unicodedata
 from datetime import datetime
 from typing import Annotated
 
@@ -14,7 +15,23 @@ def no_nul(value: str) -> str:
     return value
 
 
-Username = Annotated[str, Field(min_length=1, max_length=50), AfterValidator(no_nul)]
+def one_spelling(value: str) -> str:
+    # NFKC gives one spelling per name: "ＺＥＤ" becomes "ZED", a decomposed "café" the composed one.
+    value = unicodedata.normalize("NFKC", value)
+    if not value.strip():
+        raise ValueError("must not be blank")
+    # Invisible characters (a zero-width space, bidi controls like U+202E) would make look-alike names.
+    if any(unicodedata.category(char) in {"Cc", "Cf", "Co", "Cn"} for char in value):
+        raise ValueError("must not contain control, format or unassigned characters")
+    if len(value) > 50:  # NFKC can lengthen a name: "ﷺ" is 18 characters
+        raise ValueError("must have at most 50 characters")
+    return value
+
+
+# Usernames are also compared without regard to case (models.py: a unique index on lower(username)).
+Username = Annotated[
+    str, Field(min_length=1, max_length=50), AfterValidator(no_nul), AfterValidator(one_spelling)
+]
 Email = Annotated[EmailStr, Field(max_length=120)]
 Title = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(no_nul)]
 Content = Annotated[str, Field(min_length=1, max_length=10_000), AfterValidator(no_nul)]

@@ -1,6 +1,8 @@
 import os
 
 from sqlalchemy import create_engine, event, make_url
+from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
@@ -16,18 +18,46 @@ def enforce_foreign_keys(dbapi_connection, connection_record):
     cursor.close()
 
 
+def replace_if_closed(dbapi_connection, connection_record, connection_proxy):
+    # asyncpg notices at once that the server closed a connection (a restart): the pool hands out another,
+    # with no round trip. pool_pre_ping would ask the server instead: three round trips on asyncpg.
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("the server closed this connection")
+
+
 # The same database through an asyncio driver. This is the one place that maps the two.
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 url = make_url(DATABASE_URL)
 ASYNC_DATABASE_URL = url.set(drivername=ASYNC_DRIVERS[url.get_backend_name()])
 
-connect_args = {"check_same_thread": False} if DATABASE_URL.startswith("sqlite") else {}
+# How long a request may wait on the database before it is answered 503 (main.py): to connect, for one
+# statement, and for a free connection from the pool. Without them a database that stalls stalls every
+# request with it, with no answer at all.
+TIMEOUT = float(os.environ.get("DATABASE_TIMEOUT", "5"))  # seconds
+if DATABASE_URL.startswith("sqlite"):
+    # timeout: how long to wait for another connection's write lock ("database is locked" after that).
+    connect_args: dict[str, object] = {"check_same_thread": False, "timeout": TIMEOUT}
+else:
+    # libpq settings: connect_timeout in whole seconds; statement_timeout, in ms, is enforced by the server.
+    connect_args = {
+        "connect_timeout": max(2, round(TIMEOUT)),
+        "options": f"-c statement_timeout={TIMEOUT * 1000:.0f}",
+    }
 MAX_SESSIONS = 15  # every connection the engine may open: pool_size + max_overflow
 # FastAPI runs a def route in a pool of 40 threads, then validates what it returned in that pool again, while
 # the request's session still holds its connection. With more requests holding a session than the engine has
 # connections, 40 threads can wait for connections held by requests that wait for a thread, and nothing moves
-# until the pool gives up (a 500 after 30 s). So main.py's DbSession lets at most MAX_SESSIONS hold a session.
-engine = create_engine(DATABASE_URL, connect_args=connect_args, pool_size=5, max_overflow=MAX_SESSIONS - 5)
+# until the pool gives up. So main.py's DbSession lets at most MAX_SESSIONS hold a session.
+engine = create_engine(
+    DATABASE_URL,
+    connect_args=connect_args,
+    pool_size=5,
+    max_overflow=MAX_SESSIONS - 5,
+    pool_timeout=TIMEOUT,
+    # A pooled connection the server has closed (a restart) is found at checkout and replaced, instead of
+    # failing the request that gets it. One round trip per request: PostgreSQL only; SQLite has no server.
+    pool_pre_ping=not DATABASE_URL.startswith("sqlite"),
+)
 if engine.dialect.name == "sqlite":
     event.listen(engine, "connect", enforce_foreign_keys)
 # expire_on_commit=False: after db.commit(), a route returns what it committed without another query.
@@ -36,10 +66,30 @@ SessionLocal = sessionmaker(engine, autoflush=False, expire_on_commit=False)
 # An async app holds a pooled connection for every request waiting on the database, not one per thread:
 # with a server a few ms away, the default pool (5 + 10 overflow) caps throughput at 15 per round trip.
 # PostgreSQL only: a SQLite file gains nothing from more connections (each is a thread of aiosqlite).
-pool = {"pool_size": 20, "max_overflow": 20} if url.get_backend_name() == "postgresql" else {}
-async_engine = create_async_engine(ASYNC_DATABASE_URL, **pool)
+# On SQLite instead, the pool does not roll back a connection it takes back (reset_on_return): each call to
+# aiosqlite is a trip to its thread, and this one is never needed, since get_async_db closes every session,
+# which ends its transaction first. PostgreSQL drivers skip that rollback by themselves.
+pool = (
+    {"pool_size": 20, "max_overflow": 20}
+    if url.get_backend_name() == "postgresql"
+    else {"pool_reset_on_return": None}
+)
+# The same timeouts in the async drivers' words. aiosqlite hands timeout to sqlite3; asyncpg waits that long
+# to connect, and command_timeout for each statement, measured by the client: it also ends a wait on a
+# network that stopped answering, where psycopg (sync) waits for as long as the connection stays open.
+async_connect_args: dict[str, float] = {"timeout": TIMEOUT}
+if url.get_backend_name() == "postgresql":
+    async_connect_args["command_timeout"] = TIMEOUT
+async_engine = create_async_engine(
+    ASYNC_DATABASE_URL,
+    connect_args=async_connect_args,
+    pool_timeout=TIMEOUT,
+    **pool,
+)
 if async_engine.dialect.name == "sqlite":
     event.listen(async_engine.sync_engine, "connect", enforce_foreign_keys)
+else:
+    event.listen(async_engine.sync_engine, "checkout", replace_if_closed)
 # expire_on_commit=False: after an await db.commit(), reading an attribute must not need the database.
 AsyncSessionLocal = async_sessionmaker(async_engine, autoflush=False, expire_on_commit=False)
 
@@ -56,3 +106,15 @@ def get_db():
 async def get_async_db():
     async with AsyncSessionLocal() as db:
         yield db
+
+
+# What a database that is down, unreachable, too slow or out of connections raises: main.py answers 503.
+# asyncpg raises Python's own TimeoutError or ConnectionError (both OSError) instead of a SQLAlchemy error.
+UNAVAILABLE = (OperationalError, PoolTimeout, OSError)
+
+
+def unavailable(exc: Exception) -> bool:
+    # SQLite's OperationalError also stands for bugs ("no such table", a syntax error): only a lock counts.
+    if isinstance(exc, OperationalError) and DATABASE_URL.startswith("sqlite"):
+        return "locked" in str(exc.orig)
+    return True

@@ -24,7 +24,7 @@ PAGE_ERRORS = {
     "missing-post": ("/posts/99", 404, "Post not found"),
     "missing-user": ("/users/99/posts", 404, "User not found"),
     "unknown-url": ("/no/such/page", 404, "Not Found"),
-    "bad-id": ("/posts/abc", 422, "post_id: Input should be a valid integer"),
+    "bad-id": ("/posts/abc", 422, "post_id: Value error, must be a whole number in plain decimal digits"),
     "zero-id": ("/posts/0", 422, "post_id: Input should be greater than or equal to 1"),
     "negative-id": ("/users/-1/posts", 422, "user_id: Input should be greater than or equal to 1"),
 }

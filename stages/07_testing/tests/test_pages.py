@@ -67,7 +67,6 @@ async def test_user_posts_page(client, create_user, create_post):
     html = assert_html(await client.get(f"/users/{alice['id']}/posts"))
 
     assert "<h1>Posts by alice</h1>" in html
-    assert "<p>1 post</p>" in html
     assert "Alice writes" in html
     assert "Bob writes" not in html
 
@@ -77,8 +76,22 @@ async def test_user_posts_page_without_posts(client, create_user):
 
     html = assert_html(await client.get(f"/users/{alice['id']}/posts"))
 
-    assert "<p>0 posts</p>" in html
     assert "alice has not posted yet." in html
+
+
+async def test_home_shows_ten_posts_a_page(client, create_user, create_post):
+    alice = await create_user("alice")
+    for n in range(1, 13):
+        await create_post(alice, f"Post {n}")
+
+    first = assert_html(await client.get("/"))
+    second = assert_html(await client.get("/?page=2"))
+
+    assert first.count('<article class="post">') == 10 and "Post 12" in first and "Post 3" in first
+    assert '<a rel="next" href="?page=2">Older posts</a>' in first
+    assert second.count('<article class="post">') == 2 and "Post 2" in second and "Post 1<" in second
+    assert '<a rel="prev" href="?page=1">Newer posts</a>' in second
+    assert_html(await client.get("/?page=3"), 404)
 
 
 @pytest.mark.parametrize(
