@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-UVICORN = [sys.executable, "-m", "uvicorn", "main:app", "--host", "127.0.0.1"]
+UVICORN = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1"]
 STARTUP_SECONDS = 30
 SHUTDOWN_SECONDS = 20
 # uvicorn prints this once it serves, with the port it bound: "Uvicorn running on http://127.0.0.1:8000 ..."
@@ -31,6 +31,7 @@ class Uvicorn:
         log_path: Path | None = None,
         args: tuple[str, ...] = ("--no-access-log",),
         own_session: bool = False,
+        target: str = "main:app",
     ) -> None:
         """`log_path`: where uvicorn writes (None: this process's own output; then `port` must be given).
         `own_session`: uvicorn gets no signal from the terminal; only `signal()` and `stop()` reach it."""
@@ -42,6 +43,7 @@ class Uvicorn:
         self.port = port
         self.log_path = log_path
         self.args = args
+        self.target = target
         self.own_session = own_session
         self.process: subprocess.Popen[bytes] | None = None
         self.url = f"http://127.0.0.1:{port}"
@@ -54,7 +56,7 @@ class Uvicorn:
         output = self.log_path.open("ab") if self.log_path else None
         try:
             self.process = subprocess.Popen(
-                [*UVICORN, "--port", str(self.port), *self.args],
+                [*UVICORN, self.target, "--port", str(self.port), *self.args],
                 cwd=self.stage_path,
                 env=self.env,
                 stdout=output,

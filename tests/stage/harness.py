@@ -5,6 +5,8 @@ arrange steps through the API, and the stage under a real uvicorn process.
 import importlib
 import os
 import re
+import socket
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
@@ -84,17 +86,33 @@ class LiveServer(Uvicorn):
     On SQLite the server gets a database file of its own; on PostgreSQL it shares the test database.
     """
 
-    def __init__(self, stage: stages.Stage, workdir: Path) -> None:
+    def __init__(
+        self, stage: stages.Stage, workdir: Path, *, via: str | None = None, env: dict[str, str] | None = None
+    ) -> None:
+        """`via`: the app reaches PostgreSQL through this host:port (a Relay) instead of directly. `env`: more
+        environment; with FAULTS set, the app runs with the faults of faults.py armed."""
         url = sa.make_url(os.environ["DATABASE_URL"])
         sqlite = url.get_backend_name() == "sqlite"
         database_url = f"sqlite:///{workdir / 'live.db'}" if sqlite else os.environ["DATABASE_URL"]
-        super().__init__(stage.path, env={"DATABASE_URL": database_url}, log_path=workdir / "uvicorn.log")
+        app_url = sa.make_url(database_url)
+        if via is not None:
+            host, port = via.rsplit(":", 1)
+            app_url = app_url.set(host=host, port=int(port))
+        env = {"DATABASE_URL": app_url.render_as_string(hide_password=False), **(env or {})}
+        target = "main:app"
+        if "FAULTS" in env:
+            env["PYTHONPATH"] = os.pathsep.join(
+                [str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]
+            )
+            target = "faults:app"
+        super().__init__(stage.path, env=env, log_path=workdir / "uvicorn.log", target=target)
         self.db = sync_engine(database_url)
 
 
 @contextmanager
-def serving(stage: stages.Stage, workdir: Path) -> Iterator[LiveServer]:
-    server = LiveServer(stage, workdir)
+def serving(stage: stages.Stage, workdir: Path, **options) -> Iterator[LiveServer]:
+    """The stage under uvicorn, on empty tables, always stopped. `options`: LiveServer's keyword arguments."""
+    server = LiveServer(stage, workdir, **options)
     try:
         server.start()
         empty_tables(server.db)
@@ -102,6 +120,69 @@ def serving(stage: stages.Stage, workdir: Path) -> Iterator[LiveServer]:
     finally:
         server.stop()
         server.db.dispose()
+
+
+class Relay:
+    """A TCP relay on loopback between the app and PostgreSQL, that can stop forwarding.
+
+    stall(): every relayed connection is cut, and every new one is accepted and then never answered, as a
+    database host that vanished from the network leaves it. resume(): new connections are relayed again.
+    """
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        self.upstream = upstream
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.address = f"127.0.0.1:{self.listener.getsockname()[1]}"
+        self.stalled = False
+        self.sockets: list[socket.socket] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            with self.lock:
+                self.sockets.append(client)
+                if self.stalled:
+                    continue  # black-holed: accepted, never read, never answered
+                server = socket.create_connection(self.upstream)
+                self.sockets.append(server)
+            for source, target in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(source, target), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, target: socket.socket) -> None:
+        try:
+            while chunk := source.recv(65536):
+                target.sendall(chunk)
+        except OSError:
+            pass
+        for end in (source, target):
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def stall(self) -> None:
+        with self.lock:
+            self.stalled = True
+            for end in self.sockets:
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            self.sockets.clear()
+
+    def resume(self) -> None:
+        with self.lock:
+            self.stalled = False
+
+    def close(self) -> None:
+        self.stall()
+        self.listener.close()
 
 
 # Reading the tests' own tables and the responses
