@@ -23,6 +23,7 @@ class Stage:
     async_driver: bool = False
     tables_on_import: bool = True
     lazy_raise: bool = False
+    driver_calls: bool = False
     own_tests: str | None = None
     bench: bool = False
 

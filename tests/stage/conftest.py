@@ -88,7 +88,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     ]
     if target and recorded:
         stage = session.config.stash[STAGE]
-        keys = ("small", "large", "most_repeated")
+        keys = ("small", "large", "most_repeated", "driver_calls")
         counts = {found["endpoint"]: {key: found[key] for key in keys} for found in recorded}
         result = {
             "stage": stage.dir,
