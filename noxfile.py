@@ -192,8 +192,8 @@ def serve(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Benchmark the stages marked bench = true (needs wrk and PostgreSQL): results in bench/report/.
 
-    The full run takes about 20 minutes; `nox -s bench -- --quick` takes seconds and fails if the harness
-    is broken (CI runs it).
+    The full run takes about 25 minutes; `nox -s bench -- --quick` takes a minute or two and fails if the
+    harness is broken (CI runs it).
     """
     session.install("-r", "bench/requirements.txt")
     session.run("python", "-m", "bench", *session.posargs, env={"POSTGRES_URL": POSTGRES_URL})
@@ -224,7 +224,8 @@ def tags(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Regenerate MIGRATION.md's excerpts and README.md's stage table from the stages (repo checks them)."""
+    """Regenerate MIGRATION.md's excerpts and README.md's stage table from the stages, and the benchmark
+    numbers MIGRATION.md quotes from bench/report/results.json (repo checks them)."""
     session.install("-r", "tools/requirements.txt")
     session.run("python", "-m", "tools.guide", "--write", *session.posargs)
 

@@ -11,15 +11,21 @@ One module, one job:
     processes    child processes in groups of their own, ports, CPU time
     servers      server control: each stage's uvicorn, started, probed, warmed up, restarted
     load         load generation: one wrk run and what it measured
-    sweep        measurement: the stages take turns under load, stalled and late runs
-    counts       SQL statements per request, counted by the stage tests
+    sweep        measurement: the stages take turns under load, stalled and late runs; then the other
+                 server configurations (uvicorn[standard], the baseline tuned instead of migrated)
+    growth       the list and page endpoints at 500, 5,000 and 50,000 posts
+    memory       the peak resident memory of a server serving many concurrent GET /
+    counts       SQL statements and driver calls per request, counted by the stage tests on each database
     profiling    pyinstrument profiles where the final stage is slower
-    analysis     results.json grouped by run, medians, ratios to the baseline, the targets
+    analysis     results.json grouped by run, medians, ratios to the baseline, the targets, the floor of
+                 aiosqlite's hand-offs, and what MIGRATION.md quotes (tools/benchquote.py)
     render       REPORT.md from templates/REPORT.md.j2
-    charts       throughput.png and p99.png
+    charts       throughput.png, p99.png and growth.png
 
-Two scripts run in processes of their own: `delay_proxy.py`, a "remote" database, and `profile_app.py`, a
-stage under pyinstrument in that stage's virtualenv.
+Four scripts run in processes of their own: `delay_proxy.py`, a "remote" database; `profile_app.py`, a
+stage under pyinstrument in that stage's virtualenv; `tuned_app.py`, the baseline stage's app with a
+larger pool, served by uvicorn in that stage's virtualenv; and `handoff.py`, what one aiosqlite hand-off
+costs, timed in the final stage's virtualenv.
 `asynccheck_bench.py` (`nox -s bench_check`) is a benchmark of its own: how fast asynccheck checks an app.
 """
 
@@ -29,6 +35,8 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 # Virtualenvs, databases, logs and the quick run's report: never committed.
 WORK = BENCH / "work"
+# Where bench/tuned_app.py, the baseline tuned by configuration, answers what it really runs with.
+TUNED_SETTINGS_PATH = "/_bench/settings"
 
 
 class HarnessError(RuntimeError):

@@ -1,11 +1,13 @@
 """The command line: `python -m bench` from the repository root (`nox -s bench` runs it).
 
-    python -m bench                 # the full run (about 20 minutes on 2 cores), written to bench/report/
+    python -m bench                 # the full run (about 25 minutes on 2 cores), written to bench/report/
     python -m bench --quick         # seconds of load: proves the harness works, written to bench/work/quick/
+    python -m bench --skip growth memory --cases postgres   # a part of it (also --endpoints, --concurrency)
     python -m bench --report-only   # REPORT.md and the charts again, from bench/report/results.json
     python -m bench --check-report  # fails unless bench/report/results.json renders to REPORT.md
 
-The runs need wrk and PostgreSQL (POSTGRES_URL); the report options need neither.
+The runs need wrk and PostgreSQL (POSTGRES_URL; the stages' databases are BENCH_DB_PREFIX_NN next to its
+database, bench_NN by default, and the counts' BENCH_DB_PREFIX_counts); the report options need neither.
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--endpoints", nargs="+", help=f"only these: {' '.join(ENDPOINTS)}")
     parser.add_argument("--concurrency", nargs="+", type=int, help="instead of 1 16 64 256 (the first first)")
     parser.add_argument("--no-profile", action="store_true", help="skip the profiles")
+    parser.add_argument(
+        "--skip", nargs="+", choices=("configs", "growth", "memory"),
+        help="leave out the server configurations other than plain, the growth or the memory measurement",
+    )  # fmt: skip
     parser.add_argument(
         "--keep-databases", action="store_true", help="leave the bench_NN PostgreSQL databases"
     )

@@ -41,22 +41,29 @@ class Run:
     # waiting on something) or busy (late: it worked the whole run, but its answers come after the run).
     stalled: bool = False
     late: bool = False
-    server_cpu: float = 0.0  # CPU seconds the server used per second of the run (all its threads)
+    server_cpu: float = 0.0  # CPU seconds the server used per second of the run (its threads and workers)
     # Why the server was restarted after this run: "stalled", "no answer" (to a probe after errors), or
     # "busy" (still working off abandoned requests; restarting is quicker than waiting).
     restarted: str = ""
     idle_wait_s: float = 0.0
+    config: str = "plain"  # a key of plan.CONFIGS: how the server ran
+    # bench/tuned_app.py's report after the run (pool, sessions, threads, peak connections), where it ran.
+    tuning: dict[str, Any] | None = None
 
 
-def wrk(server: Server, endpoint: Endpoint, concurrency: int, duration_s: int) -> dict[str, Any]:
+def wrk(
+    server: Server, endpoint: Endpoint, concurrency: int, duration_s: int, timeout_s: int = WRK_TIMEOUT_S
+) -> dict[str, Any]:
     """wrk with one thread and `concurrency` connections; bench/wrk/common.lua prints a BENCH_JSON line."""
     args = [
-        "wrk", "-t", "1", "-c", str(concurrency), "-d", f"{duration_s}s", "--timeout", f"{WRK_TIMEOUT_S}s",
+        "wrk", "-t", "1", "-c", str(concurrency), "-d", f"{duration_s}s", "--timeout", f"{timeout_s}s",
         "-s", str(WRK_SCRIPTS / endpoint.script), server.base + endpoint.path,
     ]  # fmt: skip
     env = {**os.environ, "BENCH_POSTS": str(POSTS), "BENCH_USERS": str(USERS)}
     try:
-        done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=duration_s + 60)
+        done = subprocess.run(
+            args, capture_output=True, text=True, env=env, timeout=duration_s + timeout_s + 60
+        )
     except subprocess.TimeoutExpired as error:
         raise HarnessError(f"wrk did not finish: {' '.join(args)}") from error
     for line in done.stdout.splitlines():
@@ -67,7 +74,13 @@ def wrk(server: Server, endpoint: Endpoint, concurrency: int, duration_s: int) -
 
 
 def to_run(
-    raw: dict[str, Any], repetition: int, case: Case, endpoint: Endpoint, concurrency: int, stage: str
+    raw: dict[str, Any],
+    repetition: int,
+    case: Case,
+    endpoint: Endpoint,
+    concurrency: int,
+    stage: str,
+    config: str = "plain",
 ) -> Run:
     """wrk's numbers (microseconds) as a Run (milliseconds, requests per second)."""
     seconds = raw["duration_us"] / 1e6
@@ -87,4 +100,5 @@ def to_run(
         non2xx=raw["non2xx"],
         timeouts=raw["timeouts"],
         socket_errors=raw["connect_errors"] + raw["read_errors"] + raw["write_errors"],
+        config=config,
     )

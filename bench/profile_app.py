@@ -51,7 +51,11 @@ def main() -> None:
     # The stage's app: whichever `main` the current directory holds, so it is looked up when run.
     stage_main = importlib.import_module("main")
     wrapped = ProfileEachRequest(stage_main.app)
-    config = uvicorn.Config(wrapped, host="127.0.0.1", port=args.port, access_log=False, log_level="warning")
+    # The asyncio loop and h11, as the headline's configuration ("plain" in bench/plan.py) runs.
+    config = uvicorn.Config(
+        wrapped, host="127.0.0.1", port=args.port, loop="asyncio", http="h11", access_log=False,
+        log_level="warning",
+    )  # fmt: skip
     # uvicorn shuts down gracefully on SIGINT or SIGTERM and then raises the signal again for the handler that
     # was there before it: make that one return, so that the report below still gets written.
     for signum in (signal.SIGINT, signal.SIGTERM):

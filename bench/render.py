@@ -39,6 +39,7 @@ def jinja_environment() -> jinja2.Environment:
     )
     env.filters |= {
         "num": num, "fixed": fixed, "percent": percent, "ratio": ratio, "short": short, "oneline": oneline,
+        "count": count, "size": size,
     }  # fmt: skip
     env.tests["infinite"] = lambda value: value == math.inf
     return env
@@ -64,21 +65,36 @@ def context(results: dict[str, Any], folder: Path) -> dict[str, Any]:
         "single_connection": analysis.single_connection(data),
         "remote": analysis.remote(data),
         "counts": statement_counts(results),
+        "driver_calls": driver_call_tables(results, data),
+        "floor": analysis.floor(results),
         "profiles": [profile_summary(folder / name) for name in results.get("profiles") or []],
         "busy_restarts": sum(run["restarted"] == "busy" for run in results["runs"]),
         "rtts": results.get("proxy_rtt_ms") or {},
         "tables": results_tables(data),
+        "server_sections": [
+            (config, analysis.server_comparison(data, key))
+            for key, config in data.configs.items()
+            if key != analysis.PLAIN and not config.get("baseline_only")
+        ],
+        "tuned": [data.configs[key] for key in analysis.tuned_configs(data)],
+        "tuning": analysis.tuning_comparison(data),
+        "tuning_settings": analysis.tuning_settings(data),
+        "growth": analysis.growth_rows(results),
+        "growth_sizes": sorted({point["posts"] for point in results.get("growth") or []}),
+        "memory": results.get("memory") or [],
+        "memory_target": analysis.memory_target(results),
     }
 
 
 def results_tables(data: Results) -> list[dict[str, Any]]:
-    """A table per case and endpoint, a row per concurrency and stage."""
+    """A table per case and endpoint, a row per concurrency, stage and configuration (plain first)."""
     tables = []
     for case in data.cases:
         for endpoint in case["endpoints"]:
             rows = [
-                data.row(case["key"], endpoint, concurrency, stage)
+                data.row(case["key"], endpoint, concurrency, stage, config)
                 for concurrency in data.concurrency
+                for config in data.configs
                 for stage in data.stages
             ]
             label = data.endpoints[endpoint]["label"]
@@ -87,10 +103,13 @@ def results_tables(data: Results) -> list[dict[str, Any]]:
 
 
 def statement_counts(results: dict[str, Any]) -> dict[str, Any] | None:
-    """The counts table, stage by endpoint, and the statement the baseline repeats most (if any grows)."""
-    counts: dict[str, dict[str, Any]] = results.get("statement_counts") or {}
-    if not counts:
+    """The counts table, stage by endpoint, on SQLite (or the one database counted), the statement the
+    baseline repeats most (if any grows), and where the other database counted other numbers."""
+    by_database = analysis.counts_by_database(results)
+    if not by_database:
         return None
+    database = "sqlite" if "sqlite" in by_database else next(iter(by_database))
+    counts = by_database[database]
     stages = list(counts)
     first = counts[stages[0]]
     growing = [
@@ -102,7 +121,20 @@ def statement_counts(results: dict[str, Any]) -> dict[str, Any] | None:
     if growing:
         endpoint, (statement, times) = growing[0]
         repeated = {"endpoint": endpoint, "statement": " ".join(statement.split()), "times": times}
+    others = {}
+    for other, found in by_database.items():
+        if other == database:
+            continue
+        others[DATABASES.get(other, other)] = [
+            f"`{endpoint}` at {short(stage)}"
+            for stage in stages
+            for endpoint, mine in counts[stage]["counts"].items()
+            if (theirs := found.get(stage, {}).get("counts", {}).get(endpoint)) is None
+            or (theirs["small"], theirs["large"]) != (mine["small"], mine["large"])
+        ]
     return {
+        "database": DATABASES.get(database, database),
+        "others": others,
         "stages": stages,
         "sizes": first["sizes"],
         "rows": [
@@ -112,6 +144,64 @@ def statement_counts(results: dict[str, Any]) -> dict[str, Any] | None:
         "failed": [stage for stage, found in counts.items() if not found.get("passed", True)],
         "repeated": repeated,
     }
+
+
+DATABASES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+# The driver calls' columns: the key in results.json, and its heading.
+CALL_COLUMNS = {
+    "statements": "statements",
+    "begin": "BEGIN",
+    "commit": "COMMIT",
+    "rollback": "ROLLBACK",
+    "reset": "pool reset",
+    "ping": "pings",
+}
+
+
+def driver_call_tables(results: dict[str, Any], data: Results) -> list[dict[str, Any]]:
+    """Per database: a row per benchmarked endpoint and benched stage with the driver calls of one request
+    with the benchmark's 500 posts (`10 posts → 500 posts` where they differ), and the hand-offs on SQLite;
+    plus what every row has in common (checkouts and connections). A database the run did not count is left
+    out."""
+    tables = []
+    for backend, label in DATABASES.items():
+        rows: list[dict[str, Any]] = []
+        checkouts: set[int] = set()
+        connects: set[int] = set()
+        for endpoint in data.endpoints.values():
+            for stage in data.stages:
+                calls = analysis.driver_calls(results, backend, stage, endpoint["label"])
+                if not calls:
+                    continue
+                small, large = calls["small"], calls["large"]
+                checkouts |= {small["checkout"], large["checkout"]}
+                connects |= {small["connect"], large["connect"]}
+                cells = [pair(small[key], large[key]) for key in CALL_COLUMNS]
+                if backend == analysis.HANDOFF_BACKEND:
+                    by_call = ", ".join(
+                        f"{name} ×{n}" if n > 1 else name for name, n in large["handoffs_by_call"].items()
+                    )
+                    handoffs = pair(small["handoffs"], large["handoffs"])
+                    cells.append(f"{handoffs}: {by_call}" if by_call else handoffs)
+                rows.append({"endpoint": endpoint["label"], "stage": stage, "cells": cells})
+        if rows:
+            columns = list(CALL_COLUMNS.values())
+            if backend == analysis.HANDOFF_BACKEND:
+                columns.append("hand-offs")
+            tables.append(
+                {
+                    "database": label,
+                    "columns": columns,
+                    "rows": rows,
+                    "checkouts": sorted(checkouts),
+                    "connects": sorted(connects),
+                }
+            )
+    return tables
+
+
+def pair(small: int, large: int) -> str:
+    return str(large) if small == large else f"{small} → {large}"
 
 
 def profile_summary(path: Path) -> dict[str, Any]:
@@ -161,6 +251,19 @@ def ratio(value: float | None) -> str:
 def short(stage: str) -> str:
     """A stage's number: 00_sync_baseline is 00."""
     return stage.split("_", 1)[0]
+
+
+def count(value: int) -> str:
+    """A whole number with thousands separated: 50,000."""
+    return f"{value:,}"
+
+
+def size(octets: int) -> str:
+    """A number of bytes: 1.2 MB, 45 kB, 812 B."""
+    for unit, scale in (("MB", 1e6), ("kB", 1e3)):
+        if octets >= scale:
+            return f"{octets / scale:.{1 if octets < 10 * scale else 0}f} {unit}"
+    return f"{octets} B"
 
 
 def oneline(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,12 +11,13 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
-from bench import BENCH, WORK, HarnessError
+from bench import BENCH, ROOT, TUNED_SETTINGS_PATH, WORK, HarnessError
 from bench.databases import POSTGRES_URL
 from bench.environment import stage_python
-from bench.plan import ENDPOINTS, Case
+from bench.plan import CONFIGS, ENDPOINTS, Case, Config
 from bench.processes import PROCESSES, free_port, tail, wait_for_port
 from tools import stages as manifest
 
@@ -25,6 +27,7 @@ class Server:
     stage: manifest.Stage
     case: Case
     url: str  # its DATABASE_URL
+    config: Config = CONFIGS["plain"]
     port: int = 0
     proc: subprocess.Popen[bytes] | None = None
     log: Path | None = None
@@ -32,6 +35,11 @@ class Server:
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def name(self) -> str:
+        """The stage, and its configuration unless plain: `00_sync_baseline+pool40`."""
+        return self.stage.dir if self.config.key == "plain" else f"{self.stage.dir}+{self.config.key}"
 
     @property
     def pid(self) -> int:
@@ -46,15 +54,22 @@ def stage_env(url: str) -> dict[str, str]:
 
 
 def start_server(server: Server, label: str) -> None:
-    """`uvicorn main:app`, one worker, in the stage's folder and virtualenv, on a free port."""
+    """uvicorn in the stage's folder and virtualenv, on a free port, as its configuration says: `main:app`, or
+    bench/tuned_app.py's wrapper around it."""
+    config = server.config
     server.port = free_port()
-    server.log = WORK / "logs" / f"{label}-{server.case.key}-{server.stage.dir}.log"
+    server.log = WORK / "logs" / f"{label}-{server.case.key}-{server.name}.log"
+    app = "bench.tuned_app:app" if config.pool else "main:app"
     args = [
-        str(stage_python(server.stage)), "-m", "uvicorn", "main:app",
-        "--host", "127.0.0.1", "--port", str(server.port),
-        "--workers", "1", "--no-access-log", "--log-level", "warning",
+        str(stage_python(server.stage)), "-m", "uvicorn", app,
+        "--host", "127.0.0.1", "--port", str(server.port), "--workers", str(config.workers),
+        "--loop", config.loop, "--http", config.http, "--no-access-log", "--log-level", "warning",
     ]  # fmt: skip
-    server.proc = PROCESSES.start(args, log=server.log, cwd=server.stage.path, env=stage_env(server.url))
+    env = stage_env(server.url)
+    if config.pool:
+        # `-m` puts the stage's folder first on the path (its `main`, `database`); PYTHONPATH finds bench.
+        env |= {"PYTHONPATH": str(ROOT), "BENCH_POOL": str(config.pool)}
+    server.proc = PROCESSES.start(args, log=server.log, cwd=server.stage.path, env=env)
 
 
 def wait_ready(server: Server, timeout_s: float = 60.0) -> None:
@@ -63,7 +78,28 @@ def wait_ready(server: Server, timeout_s: float = 60.0) -> None:
     wait_for_port(server.port, server.proc, server.log, timeout_s)
     status = get(server, "/api/posts?limit=1", timeout_s=10)
     if status != 200:
-        raise HarnessError(f"{server.stage.dir} on {server.case.key} answers {status}:\n{tail(server.log)}")
+        raise HarnessError(f"{server.name} on {server.case.key} answers {status}:\n{tail(server.log)}")
+    if server.config.pool:
+        check_tuning(server)
+
+
+def tuning(server: Server) -> dict[str, Any]:
+    """What bench/tuned_app.py reports from inside the running server: its pool, sessions and threads, and the
+    most connections checked out at once since the last time it was asked."""
+    with urllib.request.urlopen(server.base + TUNED_SETTINGS_PATH, timeout=10) as response:
+        found: dict[str, Any] = json.loads(response.read())
+        return found
+
+
+def check_tuning(server: Server) -> None:
+    """The server runs with the pool, sessions and threads its configuration asks for, or the run stops."""
+    found, pool = tuning(server), server.config.pool
+    if (
+        found["pool_size"] + found["max_overflow"] != pool
+        or found["sessions"] != pool
+        or found["threads"] < pool
+    ):
+        raise HarnessError(f"{server.name}: the tuning did not take effect: {found}\n{tail(server.log)}")
 
 
 def get(server: Server, path: str, timeout_s: float) -> int:
@@ -101,9 +137,7 @@ def warm_up(server: Server, endpoints: tuple[str, ...], requests: int, limit_s: 
                 break
             status = get(server, endpoint.path, timeout_s=10)
             if status != 200:
-                raise HarnessError(
-                    f"warm-up {endpoint.label} on {server.stage.dir}: {status}\n{tail(server.log)}"
-                )
+                raise HarnessError(f"warm-up {endpoint.label} on {server.name}: {status}\n{tail(server.log)}")
 
 
 def start_proxy(case: Case, label: str) -> tuple[subprocess.Popen[bytes], int]:

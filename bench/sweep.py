@@ -2,11 +2,13 @@
 
 For each repetition and each case (database), every stage's server is started, seeded and warmed up; then for
 each endpoint and concurrency the stages take turns, one wrk run each, in an order rotated every repetition.
-After a run the server must be idle and answering before the next one starts, or it is restarted.
+After a run the server must be idle and answering before the next one starts, or it is restarted. Then the
+same for the servers in the other configurations (bench/plan.py's CONFIGS), on data seeded afresh.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Sequence
 from typing import TypeVar
@@ -15,7 +17,7 @@ from bench.databases import database_url, measure_rtt, seed
 from bench.load import Run, to_run, wrk
 from bench.plan import ENDPOINTS, Case, Endpoint, Plan
 from bench.processes import PROCESSES, cpu_seconds, wait_until_idle
-from bench.servers import Server, get, restart, start_proxy, start_server, wait_ready, warm_up
+from bench.servers import Server, get, restart, start_proxy, start_server, tuning, wait_ready, warm_up
 
 # After a run, wait this long for the server to finish requests wrk abandoned, then restart it instead.
 IDLE_LIMIT_S = 2.0
@@ -31,7 +33,12 @@ T = TypeVar("T")
 def sweep(plan: Plan, rtts: dict[str, list[float]]) -> list[Run]:
     """Every run of the plan; each remote case's measured round trips are added to `rtts`."""
     total = plan.repetitions * sum(
-        len(case.endpoints) * len(plan.concurrency) * len(plan.stages) for case in plan.cases
+        len(plan.config_stages(config))
+        for case in plan.cases
+        for config in plan.configs
+        for endpoint in case.endpoints
+        for concurrency in plan.concurrency
+        if plan.measures(config, case, endpoint, concurrency)
     )
     progress = Progress(total, plan.repetitions)
     runs: list[Run] = []
@@ -44,36 +51,64 @@ def sweep(plan: Plan, rtts: dict[str, list[float]]) -> list[Run]:
 def sweep_case(
     plan: Plan, case: Case, repetition: int, progress: Progress, rtts: dict[str, list[float]]
 ) -> list[Run]:
-    """One repetition on one database: all stages' servers up at once, taking turns."""
+    """One repetition on one database: every stage's plain server, all up at once, taking turns; then the
+    servers in the other configurations, taking turns where plan.measures says. Not all at once: with every
+    server's pool open, PostgreSQL would run out of its 100 connections."""
     label = f"rep{repetition}"
     proxy = None
     runs: list[Run] = []
-    servers: list[Server] = []
     try:
         proxy_port = None
         if case.rtt_ms:
             proxy, proxy_port = start_proxy(case, label)
             rtts.setdefault(case.key, []).append(round(measure_rtt(proxy_port, plan.stages[0]), 2))
-        for stage in plan.stages:
-            server = Server(stage, case, database_url(stage, case, proxy_port))
+        for configs in (plan.configs[:1], plan.configs[1:]):
+            servers = [
+                Server(stage, case, database_url(stage, case, proxy_port), config)
+                for config in configs
+                if any(plan.measures(config, case, e, c) for e in case.endpoints for c in plan.concurrency)
+                for stage in plan.config_stages(config)
+            ]
+            if servers:
+                runs += take_turns(plan, case, servers, repetition, progress, label)
+    finally:
+        if proxy is not None:
+            PROCESSES.stop(proxy)
+    return runs
+
+
+def take_turns(
+    plan: Plan, case: Case, servers: list[Server], repetition: int, progress: Progress, label: str
+) -> list[Run]:
+    """The servers started, their stages' databases seeded afresh, then one run each per endpoint and
+    concurrency, in an order rotated every repetition."""
+    runs: list[Run] = []
+    try:
+        for server in servers:
             start_server(server, label)
-            servers.append(server)
         for server in servers:
             wait_ready(server)
-            seed(server.stage, case)
+        for stage in dict.fromkeys(server.stage for server in servers):
+            seed(stage, case)
+        for server in servers:
             warm_up(server, case.endpoints, plan.warmup_requests)
         order = rotate(servers, repetition - 1)
         for key in case.endpoints:
             endpoint = ENDPOINTS[key]
-            single: dict[str, float] = {}  # req/s with the first concurrency, per stage
+            single: dict[str, float] = {}  # req/s with the first concurrency, per server
             for concurrency in plan.concurrency:
                 for server in order:
+                    if not plan.measures(server.config, case, key, concurrency):
+                        continue
                     run = measure(server, endpoint, concurrency, case, repetition)
                     if concurrency == plan.concurrency[0]:
-                        single[server.stage.dir] = run.rps
-                    if far_too_few(run, single.get(server.stage.dir)):
+                        single[server.name] = run.rps
+                    if far_too_few(run, single.get(server.name)):
                         run.stalled = run.server_cpu < BUSY_CPU
                         run.late = not run.stalled
+                    if server.config.pool:
+                        with contextlib.suppress(OSError):  # a server too busy to say is seen in `restarted`
+                            run.tuning = tuning(server)
                     run.restarted = settle(server, run, label)
                     runs.append(run)
                     print(progress.line(run, case, endpoint), flush=True)
@@ -81,8 +116,6 @@ def sweep_case(
         for server in servers:
             if server.proc is not None:
                 PROCESSES.stop(server.proc)
-        if proxy is not None:
-            PROCESSES.stop(proxy)
     return runs
 
 
@@ -90,7 +123,7 @@ def measure(server: Server, endpoint: Endpoint, concurrency: int, case: Case, re
     """One wrk run, with the CPU the server used meanwhile."""
     cpu_before = cpu_seconds(server.pid)
     raw = wrk(server, endpoint, concurrency, case.duration_s)
-    run = to_run(raw, repetition, case, endpoint, concurrency, server.stage.dir)
+    run = to_run(raw, repetition, case, endpoint, concurrency, server.stage.dir, server.config.key)
     run.server_cpu = round((cpu_seconds(server.pid) - cpu_before) / run.duration_s, 2)
     return run
 
@@ -140,9 +173,10 @@ class Progress:
         eta = elapsed / self.done * (self.total - self.done)
         flags = " STALLED" if run.stalled else " late" if run.late else ""
         flags += f" restarted ({run.restarted})" if run.restarted else ""
+        name = run.stage if run.config == "plain" else f"{run.stage}+{run.config}"
         return (
             f"[{self.done:>3}/{self.total} rep {run.repetition}/{self.repetitions} eta {eta / 60:4.1f} min] "
-            f"{case.key:<13} {endpoint.label:<20} c={run.concurrency:<3} {run.stage:<22} "
+            f"{case.key:<13} {endpoint.label:<20} c={run.concurrency:<3} {name:<31} "
             f"{run.rps:9.1f} req/s  p50 {run.p50_ms:7.1f} ms  p99 {run.p99_ms:7.1f} ms  "
             f"non-2xx {run.non2xx}  timeouts {run.timeouts}  socket errors {run.socket_errors}{flags}"
         )
