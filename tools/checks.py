@@ -51,7 +51,7 @@ def section_problems(excerpt: excerpts.Excerpt, stage: stages.Stage) -> list[str
         return [f"{excerpt.label}: shown in the section of {stage.dir}, which does not introduce it"]
     if excerpt.kind == "diff":
         return []
-    first, last = sources.code_region(excerpt.path, excerpt.options[0])
+    first, last = sources.code_region(excerpt.path, *excerpt.names)
     lines = sources.read(excerpt.path).splitlines()
     shown = {number for number in range(first, last + 1) if lines[number - 1].strip()}
     new = shown & sources.added_lines(excerpt.path)

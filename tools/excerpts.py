@@ -6,10 +6,15 @@ A marker is a pair of HTML comments (GitHub does not show them) around a generat
     <!-- diff: stages/04_eager_loading/main.py "db.refresh" -->   only the hunks that contain that text
     <!-- code: stages/05_async_routes/database.py get_async_db -->  one def, class or assignment (ast)
     <!-- code: stages/05_async_routes/main.py delete_post context --> may also show lines the stage kept
+    <!-- code: stages/00_sync_baseline/database.py connect_args -->  the `if` whose branches assign it
+    <!-- code: stages/00_sync_baseline/models.py users_username_key posts_user_newest -->  from the first
+        name to the last; a call with a string first argument, such as Index("posts_newest", ...), is
+        found by that string
     <!-- file: recipes/conftest.py -->                    a whole file (a recipe, a recorded output)
     <!-- table: tests/recipes/query_translation.py ROWS --> a Markdown table from a literal list of dicts
+    <!-- bench: bench/report/results.json -->           the benchmark's headline numbers (tools/benchquote.py)
     ...
-    <!-- /diff -->  or  <!-- /code -->  or  <!-- /file -->  or  <!-- /table -->
+    <!-- /diff -->  or  <!-- /code -->  or  <!-- /file -->  or  <!-- /table -->  or  <!-- /bench -->
 """
 
 import re
@@ -17,11 +22,12 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools import sources
+from tools import benchquote, sources
 
 # The markers are this repository's own syntax, inside HTML comments: a Markdown parser sees only comments.
 MARKER = re.compile(
-    r"<!-- (?P<kind>diff|code|file|table): (?P<args>[^\n]*?) -->\n(?P<body>.*?)<!-- /(?P=kind) -->", re.S
+    r"<!-- (?P<kind>diff|code|file|table|bench): (?P<args>[^\n]*?) -->\n(?P<body>.*?)<!-- /(?P=kind) -->",
+    re.S,
 )
 LANGUAGES = {".py": "python", ".toml": "toml", ".txt": "text"}  # the fence of a `file` excerpt
 # The columns of a `table` excerpt: each row of the list is a dict with these keys (and "note").
@@ -35,9 +41,9 @@ TABLE_COLUMNS = {
 
 @dataclass(frozen=True)
 class Excerpt:
-    kind: str  # "diff", "code", "file" or "table"
+    kind: str  # "diff", "code", "file", "table" or "bench"
     path: str  # relative to the repository
-    # diff: texts a shown hunk must contain; code: the name, then maybe "context"; table: the name
+    # diff: texts a shown hunk must contain; code: one or more names, maybe "context"; table: the name
     options: tuple[str, ...]
     body: str
     offset: int  # where the marker starts in the guide
@@ -50,6 +56,11 @@ class Excerpt:
     def context(self) -> bool:
         return self.kind == "code" and "context" in self.options[1:]
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """What a `code` excerpt shows: one name, or the lines from the first name to the last."""
+        return self.options[:1] + tuple(option for option in self.options[1:] if option != "context")
+
     def render(self) -> str:
         if self.kind == "diff":
             return fence("diff", sources.diff_excerpt(self.path, self.options))
@@ -57,7 +68,9 @@ class Excerpt:
             return fence(LANGUAGES.get(Path(self.path).suffix, "text"), sources.read(self.path))
         if self.kind == "table":
             return markdown_table(sources.literal(self.path, self.options[0]))
-        first, last = sources.code_region(self.path, self.options[0])
+        if self.kind == "bench":
+            return benchquote.render(self.path)
+        first, last = sources.code_region(self.path, *self.names)
         lines = sources.read(self.path).splitlines(keepends=True)
         return fence("python", "".join(lines[first - 1 : last]))
 

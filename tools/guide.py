@@ -1,9 +1,10 @@
-"""MIGRATION.md's code excerpts and README.md's stage table: generated from the stages, then checked.
+"""MIGRATION.md's code excerpts and README.md's stage table: generated from the stages, then checked; and the
+benchmark's numbers MIGRATION.md quotes, generated from bench/report/results.json (tools/benchquote.py).
 
     python -m tools.guide           check: print what is stale or wrong, exit 1 if anything is
     python -m tools.guide --write   regenerate the excerpts and the table (nox -s docs)
 
-The excerpt markers are described in tools/excerpts.py, what else is checked in tools/checks.py, and the
+The markers are described in tools/excerpts.py, what else is checked in tools/checks.py, and the
 README table is tools/readme.py.
 """
 

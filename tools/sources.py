@@ -89,8 +89,15 @@ def added_lines(path: str) -> set[int]:
 
 
 def defined_names(stmt: ast.stmt) -> set[str]:
+    """What a statement is found by: a def's or class's name, an assigned name, every name that some branch
+    of an `if` assigns, and a call's first argument when it is a string (`Index("posts_newest", ...)`)."""
     if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
         return {stmt.name}
+    if isinstance(stmt, ast.If):
+        return {name for inner in [*stmt.body, *stmt.orelse] for name in defined_names(inner)}
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and stmt.value.args:
+        first = stmt.value.args[0]
+        return {first.value} if isinstance(first, ast.Constant) and isinstance(first.value, str) else set()
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
     return {target.id for target in targets if isinstance(target, ast.Name)}
 
@@ -106,19 +113,25 @@ def find_node(tree: ast.Module, name: str) -> ast.stmt | None:
     return node
 
 
-def code_region(path: str, name: str) -> tuple[int, int]:
-    """First and last line of `name` in `path`: decorators and the comment lines right above included."""
+def code_region(path: str, *names: str) -> tuple[int, int]:
+    """First and last line of a name's definition in `path`, with its decorators and the comment lines right
+    above it. With several names, from the first line of the first one to the last line of the last one."""
     if Path(path).suffix != ".py" or not (ROOT / path).is_file():
         raise GuideError(f"{path}: no such Python file (code excerpts are Python; use a diff otherwise)")
     source = read(path)
-    node = find_node(ast.parse(source), name)
-    if node is None:
-        raise GuideError(f"{path}: no def, class or assignment named {name!r}")
-    lines = source.splitlines()
-    first = min([node.lineno] + [decorator.lineno for decorator in getattr(node, "decorator_list", [])])
-    while first > 1 and lines[first - 2].strip().startswith("#"):
-        first -= 1
-    return first, node.end_lineno or node.lineno
+    tree, lines = ast.parse(source), source.splitlines()
+    regions = []
+    for name in names:
+        node = find_node(tree, name)
+        if node is None:
+            raise GuideError(f"{path}: no def, class or assignment named {name!r}")
+        first = min([node.lineno] + [decorator.lineno for decorator in getattr(node, "decorator_list", [])])
+        while first > 1 and lines[first - 2].strip().startswith("#"):
+            first -= 1
+        regions.append((first, node.end_lineno or node.lineno))
+    if not regions or regions != sorted(regions):
+        raise GuideError(f"{path}: name one or more of its definitions, in the order of the file: {names}")
+    return regions[0][0], regions[-1][1]
 
 
 def literal(path: str, name: str) -> list[dict[str, str]]:

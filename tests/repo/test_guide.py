@@ -134,6 +134,21 @@ def test_code_the_stage_did_not_change_is_reported():
         assert any(complaint in problem for problem in checks.problems(text))
 
 
+def test_code_excerpts_find_an_if_a_named_call_and_a_range(copy):
+    (copy / "example.py").write_text(
+        "import os\n\n"
+        "if os.name == 'nt':\n    SEP = '\\\\'\nelse:\n    SEP = '/'\n"
+        "# Posts, newest first.\n"
+        "Index('posts_newest', 'date_posted')\n"
+        "Index('posts_user_newest', 'user_id')\n"
+    )
+    assert sources.code_region("example.py", "SEP") == (3, 6)
+    assert sources.code_region("example.py", "posts_newest") == (7, 8)
+    assert sources.code_region("example.py", "SEP", "posts_user_newest") == (3, 9)
+    with pytest.raises(sources.GuideError):
+        sources.code_region("example.py", "posts_user_newest", "SEP")
+
+
 def test_a_hand_written_code_block_is_reported():
     text = GUIDE + "\n```python\nprint('unchecked')\n```\n"
     assert any("outside a marker" in problem for problem in checks.problems(text))
