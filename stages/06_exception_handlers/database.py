@@ -1,7 +1,7 @@
 import os
 
 from sqlalchemy import event, make_url
-from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -75,13 +75,17 @@ async def get_async_db():
         yield db
 
 
-# What a database that is down, unreachable, too slow or out of connections raises: main.py answers 503.
+# What a database that is down, unreachable, too slow or out of connections raises, among other errors:
+# unavailable() tells which, and main.py answers those 503.
 # asyncpg raises Python's own TimeoutError or ConnectionError (both OSError) instead of a SQLAlchemy error.
-UNAVAILABLE = (OperationalError, PoolTimeout, OSError)
+UNAVAILABLE = (DBAPIError, PoolTimeout, OSError)
 
 
 def unavailable(exc: Exception) -> bool:
-    # SQLite's OperationalError also stands for bugs ("no such table", a syntax error): only a lock counts.
-    if isinstance(exc, OperationalError) and DATABASE_URL.startswith("sqlite"):
-        return "locked" in str(exc.orig)
-    return True
+    if isinstance(exc, DBAPIError) and not exc.connection_invalidated:
+        # Of the other driver errors only OperationalError means unavailable; and on SQLite, which raises it
+        # for bugs too ("no such table", a syntax error), only a lock.
+        if DATABASE_URL.startswith("sqlite"):
+            return isinstance(exc, OperationalError) and "locked" in str(exc.orig)
+        return isinstance(exc, OperationalError)
+    return True  # a connection lost in the middle of a request (a restart), the pool's timeout, OSError
