@@ -11,6 +11,7 @@ Tests get three fixtures: `client` (an httpx.AsyncClient on the app, in process,
 """
 
 import os
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -21,9 +22,12 @@ from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
 
-# In-memory SQLite unless TEST_DATABASE_URL names another database (its tables are dropped and re-created),
-# such as postgresql+asyncpg://user@localhost/app_test.
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite+aiosqlite://")
+# A SQLite file in a new temporary folder unless TEST_DATABASE_URL names another database (its tables are
+# dropped and re-created), such as postgresql+asyncpg://user@localhost/app_test. Not in-memory SQLite by
+# default: your app's engine would get a StaticPool for it, which refuses pool_timeout and the like.
+TEST_DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", f"sqlite+aiosqlite:///{tempfile.mkdtemp(prefix='app-tests-')}/test.db"
+)
 # Set before the app is imported: an app that builds its engine from DATABASE_URL at import time (and
 # creates its tables there in its lifespan) must not reach your real database.
 os.environ["DATABASE_URL"] = TEST_DATABASE_URL

@@ -14,7 +14,8 @@ SAFE = {"raise", "raise_on_sql", "selectin", "joined", "subquery", "immediate", 
 
 LAZY = (
     '{what} loads on attribute access, which an AsyncSession cannot do: set lazy="raise" and eager-load '
-    "it where it is used (selectinload), or set an eager strategy"
+    "it where it is used (joinedload for a many-to-one, selectinload for a collection), or set an eager "
+    "strategy"
 )
 DYNAMIC = 'lazy="dynamic" does not work with AsyncSession: use lazy="write_only" and query it with select()'
 BACKREF_STRING = (
