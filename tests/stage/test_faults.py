@@ -21,7 +21,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from harness import Relay, cases, serving
+from harness import Blog, Relay, cases, serving
 
 pytestmark = pytest.mark.anyio
 
@@ -36,11 +36,11 @@ def postgresql(engine: sa.Engine) -> bool:
 
 
 async def arrange(http: httpx.AsyncClient, posts: int = 3) -> None:
-    response = await http.post("/api/users", json={"username": "ada", "email": "ada@example.com"})
-    assert response.status_code == 201, response.text
+    """User 1, ada, with `posts` posts, through the live server's API."""
+    blog = Blog(http)
+    ada = await blog.user("ada")
     for n in range(posts):
-        body = {"title": f"Post {n}", "content": "Words.", "user_id": 1}
-        assert (await http.post("/api/posts", json=body)).status_code == 201
+        await blog.post(ada, f"Post {n}", "Words.")
 
 
 # 1. After a 500 the connection is closed, and the answer says so

@@ -13,7 +13,7 @@ lazy_raise on every endpoint does.
 The same requests also count the other calls that reach the driver: BEGIN, COMMIT and ROLLBACK
 (ConnectionEvents), the pool's rollback of a connection it takes back, and its pings (pool_pre_ping); with
 aiosqlite, every call that crosses to the thread that owns the sqlite3 connection. For the stages whose
-manifest says driver_calls (while none does: the last stage), DRIVER_CALLS holds them per endpoint.
+manifest says driver_calls, DRIVER_CALLS holds them per endpoint.
 
 Each test records its counts as a property; with STATEMENT_COUNTS_JSON set, conftest.py writes them all
 to that file (the benchmark reads it).
@@ -144,14 +144,6 @@ MEASURES: dict[str, Callable[["Tally"], Any]] = {
     "sqlite": lambda tally: tally.handoffs.total(),
     "postgresql": lambda tally: tally.pg_calls(),
 }
-
-
-def checks_driver_calls(stage: stages.Stage) -> bool:
-    """Whether DRIVER_CALLS holds the stage's counts: the manifest says driver_calls (while no stage does,
-    the last stage)."""
-    every = stages.load()
-    marked = [entry for entry in every if entry.driver_calls]
-    return stage in marked if marked else stage == every[-1]
 
 
 def stage_engines() -> list[sa.Engine]:
@@ -366,7 +358,7 @@ async def test_statements_per_request(name, stage, client, harness_engine, recor
 
 
 async def test_driver_calls_per_request(stage, client, harness_engine):
-    if not checks_driver_calls(stage):
+    if not stage.driver_calls:
         pytest.skip("DRIVER_CALLS holds the counts of the stages whose manifest says driver_calls")
     backend = harness_engine.dialect.name
     measure, wrong = MEASURES[backend], {}
