@@ -125,7 +125,7 @@ def own(session: nox.Session, stage: manifest.Stage, database: str) -> None:
 @nox.session
 @nox.parametrize("database", [nox.param(db, id=db) for db in DATABASES])
 def recipes(session: nox.Session, database: str) -> None:
-    """What MIGRATION.md gives readers to copy: the db.query() -> select() table and the whole conftest."""
+    """What the guide gives readers to copy: the db.query() -> select() table and the whole conftest."""
     session.install("-r", "tests/recipes/requirements.txt")
     env = {"DATABASE_URL": database_url(session, database)}
     session.run("pytest", "tests/recipes", "-p", "no:cacheprovider", "-W", "error", *session.posargs, env=env)
@@ -133,7 +133,8 @@ def recipes(session: nox.Session, database: str) -> None:
 
 @nox.session
 def repo(session: nox.Session) -> None:
-    """Repository checks: the manifest and stage diffs, the git tags, MIGRATION.md against the code."""
+    """Repository checks: the manifest and stage diffs, the git tags, the guide (MIGRATION.md, docs/) against
+    the code."""
     session.install("-r", "tests/repo/requirements.txt")
     session.run("pytest", "tests/repo", "-p", "no:cacheprovider", *session.posargs)
 
@@ -224,15 +225,16 @@ def tags(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Regenerate MIGRATION.md's excerpts and README.md's stage table from the stages, and the benchmark
-    numbers MIGRATION.md quotes from bench/report/results.json (repo checks them)."""
+    """Regenerate the excerpts of every page of the guide (MIGRATION.md, docs/**/*.md) and README.md's stage
+    table from the stages, the benchmark numbers it quotes from bench/report/results.json, and asynccheck's
+    codes (repo checks them)."""
     session.install("-r", "tools/requirements.txt")
     session.run("python", "-m", "tools.guide", "--write", *session.posargs)
 
 
 @nox.session
 def check(session: nox.Session) -> None:
-    """Check your own app with asynccheck: `nox -s check -- path/to/app`; findings point into MIGRATION.md."""
+    """Check your own app with asynccheck: `nox -s check -- path/to/app`; findings point into the guide."""
     if not session.posargs:
         session.error("name the app to check: nox -s check -- PATH... (a folder of the app, or Python files)")
     session.install(".")
