@@ -6,6 +6,7 @@ A session that runs a suite against a stage takes the stage and the database: `n
 
 import importlib.util
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -44,6 +45,7 @@ nox.options.sessions = [
     *[f"own({stage.number}-sqlite)" for stage in WITH_OWN_TESTS],
     "recipes(sqlite)",
     "asynccheck",
+    "site",
 ]
 
 
@@ -61,9 +63,29 @@ def install_stage(session: nox.Session, stage: manifest.Stage, *requirements: Pa
     session.install(*args)
 
 
+BROWSER_REQUIREMENTS = ROOT / "tests" / "browser" / "requirements.txt"
+
+
+def browser_python(session: nox.Session) -> str:
+    """The Python of a virtualenv for the real-browser checks (tests/browser), built once and again whenever
+    tests/browser/requirements.txt changes. Playwright needs greenlet, which a stage's own virtualenv before
+    the async drivers must not have, so the browser side never runs in it."""
+    venv = ROOT / ".nox" / "_browser"
+    python, stamp = venv / "bin" / "python", venv / "installed-requirements.txt"
+    wanted = BROWSER_REQUIREMENTS.read_text(encoding="utf-8")
+    if not stamp.is_file() or stamp.read_text(encoding="utf-8") != wanted:
+        uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
+        session.run(uv, "venv", "--quiet", "--clear", "--python", sys.executable, str(venv), external=True)
+        session.run(uv, "pip", "install", "--quiet", "--python", str(python), "-r", str(BROWSER_REQUIREMENTS),
+                    external=True)  # fmt: skip
+        stamp.write_text(wanted, encoding="utf-8")
+    return str(python)
+
+
 def run_golden(session: nox.Session, stage: manifest.Stage, database_url: str, *extra: str) -> None:
     install_stage(session, stage, ROOT / "tests" / "requirements.txt")
-    env = {"STAGE": stage.dir, "DATABASE_URL": database_url}
+    # tests/stage/test_browser.py drives chromium from a virtualenv of its own.
+    env = {"STAGE": stage.dir, "DATABASE_URL": database_url, "BROWSER_PYTHON": browser_python(session)}
     session.run("pytest", "tests/stage", "-p", "no:cacheprovider", *extra, *session.posargs, env=env)
 
 
@@ -117,7 +139,8 @@ def own(session: nox.Session, stage: manifest.Stage, database: str) -> None:
     """A stage's own test suite (the tests a user writes for their async app) on one database."""
     assert stage.own_tests is not None  # WITH_OWN_TESTS holds only the stages with their own tests
     install_stage(session, stage, stage.path / "requirements-dev.txt")
-    env = {"DATABASE_URL": database_url(session, database)}  # on SQLite the suite uses a file of its own
+    # The suite's conftest points the app at TEST_DATABASE_URL (a SQLite file of its own by default).
+    env = {"TEST_DATABASE_URL": POSTGRES_URL} if database == "postgresql" else {}
     session.chdir(stage.path)
     session.run("pytest", stage.own_tests, "-p", "no:cacheprovider", *session.posargs, env=env)
 
@@ -149,7 +172,7 @@ def mypy_runs() -> list[tuple[str, list[str], Path | None]]:
         ("tests-stage", ["tests/stage"], last.path),  # the suite every stage runs, on the last stage's app
         ("tests-asynccheck", ["tests/asynccheck"], None),
         ("tests-recipes", ["tests/recipes"], None),  # with small_app, the app the recipe tests run
-        ("recipes", ["recipes/conftest.py"], ROOT / "tests" / "recipes" / "small_app"),  # next to that app
+        ("tests-browser", ["tests/browser"], None),
     ]
 
 
@@ -167,6 +190,8 @@ def lint(session: nox.Session) -> None:
         "tests/repo/requirements.txt",  # tools/requirements.txt, and nox for noxfile.py
         "bench/requirements.txt",
         "bench/requirements-stage.txt",  # pyinstrument, for bench/profile_app.py
+        "requirements-site.txt",  # mkdocs, for tools/site_hooks.py
+        BROWSER_REQUIREMENTS,  # playwright, for tests/browser
     ]
     session.install(RUFF, MYPY, *[arg for path in requirements for arg in ("-r", str(path))])
     session.run("ruff", "check", ".")
@@ -230,6 +255,38 @@ def docs(session: nox.Session) -> None:
     codes (repo checks them)."""
     session.install("-r", "tools/requirements.txt")
     session.run("python", "-m", "tools.guide", "--write", *session.posargs)
+
+
+SITE_ADDRESS = "127.0.0.1:8001"
+QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "1"}  # mkdocs-material's banner about its successor, on every build
+
+
+@nox.session
+def site(session: nox.Session) -> None:
+    """Build the guide as a website (mkdocs.yml: mkdocs-material, the pages of docs/ and MIGRATION.md) into
+    site/, with `--strict`: a broken link or a missing anchor fails. `nox -s site -- serve` serves it on
+    http://127.0.0.1:8001 and rebuilds it on every change."""
+    session.install("-r", "requirements-site.txt")
+    if session.posargs[:1] == ["serve"]:
+        session.run(
+            "mkdocs", "serve", "--strict", "--dev-addr", SITE_ADDRESS, *session.posargs[1:], env=QUIET_MKDOCS
+        )
+    else:
+        session.run("mkdocs", "build", "--strict", "--clean", *session.posargs, env=QUIET_MKDOCS)
+
+
+@nox.session
+def site_browser(session: nox.Session) -> None:
+    """The built site in Debian's chromium (tests/browser/test_site.py): it opens offline, the navigation
+    reaches every page, search finds what it should, a tab switches, and no page logs an error or links to
+    a page or anchor that is not there. Without chromium it skips, unless REQUIRE_BROWSER=1 (CI)."""
+    session.install("-r", "requirements-site.txt", "-r", str(BROWSER_REQUIREMENTS))
+    built = Path(session.create_tmp()) / "site"
+    session.run(
+        "mkdocs", "build", "--strict", "--clean", "--quiet", "--site-dir", str(built), env=QUIET_MKDOCS
+    )
+    env = {"SITE_DIR": str(built)}
+    session.run("pytest", "tests/browser/test_site.py", "-p", "no:cacheprovider", *session.posargs, env=env)
 
 
 @nox.session
