@@ -116,7 +116,10 @@ class SecurityHeaders:
 
 
 def printable(value):
-    """A lone surrogate ("\\ud800" in JSON) has no UTF-8 form, NaN and Infinity have no JSON form."""
+    """A lone surrogate ("\\ud800" in JSON) has no UTF-8 form, NaN and Infinity have no JSON form; a body
+    that is not JSON arrives as bytes, which need not be UTF-8: what cannot be decoded becomes U+FFFD."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
     if isinstance(value, str):
         return re.sub("[\ud800-\udfff]", "\ufffd", value)
     return value if math.isfinite(value) else str(value)
@@ -124,7 +127,9 @@ def printable(value):
 
 def printable_errors(exc: RequestValidationError) -> RequestValidationError:
     """The same error, with what it echoes of the input made printable: the errors go back as JSON."""
-    errors = jsonable_encoder(exc.errors(), custom_encoder={str: printable, float: printable})
+    errors = jsonable_encoder(
+        exc.errors(), custom_encoder={str: printable, bytes: printable, float: printable}
+    )
     return RequestValidationError(errors, body=exc.body)
 
 

@@ -58,6 +58,27 @@ async def test_unreadable_user_body(client, check, harness_engine, content, head
     assert stored(harness_engine, "SELECT id FROM users") == []
 
 
+NOT_JSON_NOR_UTF_8 = {"content-type": "text/plain"}
+WRITES = [
+    ("POST", "/api/users"),
+    ("PATCH", "/api/users/1"),
+    ("POST", "/api/posts"),
+    ("PUT", "/api/posts/1"),
+    ("PATCH", "/api/posts/1"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), WRITES, ids=[f"{m}-{p}" for m, p in WRITES])
+async def test_body_neither_json_nor_utf_8(blog, client, harness_engine, method, path):
+    """Bytes that are no text at all: the error echoes them as text, undecodable bytes replaced."""
+    ada = await blog.user("ada")
+    await blog.post(ada, "Hi")
+    response = await client.request(method, path, content=b"\xff\xfe", headers=NOT_JSON_NOR_UTF_8)
+    refused(response)
+    assert response.json()["detail"][0]["input"] == "\ufffd\ufffd"
+    assert stored(harness_engine, "SELECT username FROM users") == [("ada",)]
+
+
 async def test_json_suffix_content_type_is_json(client, check):
     body = b'{"username": "ada", "email": "ada@example.com"}'
     headers = {"content-type": "application/vnd.blog+json"}
