@@ -12,11 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 import models
 import schemas
 from database import MAX_SESSIONS, TIMEOUT, UNAVAILABLE, Base, async_engine, engine, get_db, unavailable
 from hardening import (
+    ALLOWED_HOSTS,
     BAD_BODY,
     NOT_FOUND,
     TAKEN,
@@ -49,6 +51,7 @@ app = FastAPI(title="Blog", lifespan=lifespan)
 app.add_middleware(LimitBodySize, max_bytes=1_000_000)  # far above the largest valid request
 app.add_middleware(HeadAsGet)
 app.add_middleware(SecurityHeaders)
+app.add_middleware(TrustedHostMiddleware, allowed_hosts=ALLOWED_HOSTS)  # any other Host header: 400
 app.mount("/static", StaticFiles(directory=SHARED / "static"), name="static")
 templates = Jinja2Templates(directory=SHARED / "templates")
 # One session per request, closed (so rolled back) after the response; max_concurrency: see database.py.

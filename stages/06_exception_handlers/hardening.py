@@ -11,9 +11,12 @@ stage's diff. What it does is checked by the shared suite's bad requests and fuz
 - printable_errors makes the input that validation errors echo printable as JSON in UTF-8.
 - NOT_FOUND, BAD_BODY and TAKEN document the API's error answers besides 422 in the OpenAPI schema.
 - is_api tells the JSON API's paths from the pages, whose errors are HTML.
+- ALLOWED_HOSTS names the hosts the app answers to (main.py's TrustedHostMiddleware refuses any other Host
+  header with 400), so that no redirect points to a site a client named.
 """
 
 import math
+import os
 import re
 from typing import Annotated, Any
 
@@ -23,6 +26,10 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BeforeValidator
 
 import schemas
+
+# The app's own names, comma-separated ("blog.example.com,*.blog.example.com"); the default is for a
+# development machine. Behind a proxy, the name the proxy passes on in Host.
+ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
 
 
 def decimal(value: Any) -> Any:

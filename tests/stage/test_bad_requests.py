@@ -276,3 +276,19 @@ async def test_markup_and_sql_are_stored_literally_and_escaped(blog, client, che
         html = (await client.get(page)).text
         assert "<script>alert(1)" not in html and "<img src=x" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# The Host header names the site: the app answers only to its own names (ALLOWED_HOSTS)
+
+
+@pytest.mark.parametrize("path", ["/api/posts/", "/posts/1/", "/api/posts", "/"])
+async def test_unknown_host_is_refused(blog, client, path):
+    await blog.post(await blog.user("ada"), "Hi")
+    response = await client.get(path, headers={"host": "evil.example"})
+    assert (response.status_code, response.text) == (400, "Invalid host header")
+    assert "location" not in response.headers  # no redirect to a site the client named
+
+
+async def test_trailing_slash_redirects_on_the_same_host(client):
+    response = await client.get("/api/posts/")
+    assert (response.status_code, response.headers["location"]) == (307, "http://localhost/api/posts")

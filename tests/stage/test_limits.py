@@ -115,7 +115,7 @@ def announce_body(port: int, length: int) -> bytes:
     """Send only the headers of a request that announces a body of `length` bytes; return the answer."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(
-            b"POST /api/posts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"POST /api/posts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             b"Content-Length: %d\r\n\r\n" % length
         )
         return sock.recv(65536)
