@@ -1,6 +1,6 @@
-"""A catalogue of bad requests and the clear answer each one gets, recorded from stage 00 like test_golden.
+"""A catalogue of bad requests and the clear answer each one gets, recorded from stage 00 like test_golden_*.
 
-Under /api the answer is JSON, elsewhere the error page; never a 500. What test_golden.py already asks
+Under /api the answer is JSON, elsewhere the error page; never a 500. What test_golden_*.py already ask
 (a truncated JSON body, form and text bodies, zero and negative ids in some places, over-long names and
 titles, a NUL in a username) is not asked again here.
 """
