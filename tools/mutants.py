@@ -58,7 +58,9 @@ def mutated(text: str, mutant: Mutant) -> str:
     return text.replace(mutant.find, mutant.replace)
 
 
-def pytest(copy: Path, stage: stages.Stage, database_url: str | None, tests: tuple[str, ...], log: Path):
+def pytest(
+    copy: Path, stage: stages.Stage, database_url: str | None, tests: tuple[str, ...], log: Path
+) -> tuple[int, list[str]]:
     """Run the tests in the copy against the stage, stopping at the first failure: (exit code, failures)."""
     # Only the plugins the shared suite uses: schemathesis's and hypothesis's take seconds to import.
     env = {**os.environ, "STAGE": stage.dir, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}

@@ -25,7 +25,7 @@ async def test_a_locked_sqlite_database_is_answered_after_database_timeout(stage
     with serving(stage, tmp_path, env={"DATABASE_TIMEOUT": str(TIMEOUT)}) as live:
         async with httpx.AsyncClient(base_url=live.url, timeout=30) as http:
             await Blog(http).post(await Blog(http).user("ada"), "Hi")
-            holder = sqlite3.connect(live.db.url.database, isolation_level=None)
+            holder = sqlite3.connect(str(live.db.url.database), isolation_level=None)
             holder.execute("BEGIN EXCLUSIVE")
             try:
                 for method, path, body in [
