@@ -134,6 +134,17 @@ def snapshots(session: nox.Session) -> None:
 
 
 @nox.session
+def mutants(session: nox.Session) -> None:
+    """Deliberate bugs from tests/mutants.toml, one at a time in a copy of the repository: `nox -s mutants --
+    04` (SQLite) or `-- 04 postgresql`; the newest stage without a stage. Fails if the shared suite lets one
+    through (tools/mutants.py)."""
+    stage = manifest.find(session.posargs[0]) if session.posargs else STAGES[-1]
+    install_stage(session, stage, ROOT / "tests" / "requirements.txt")
+    database = session.posargs[1:2] == ["postgresql"]
+    session.run("python", "-m", "tools.mutants", stage.dir, *([POSTGRES_URL] if database else []))
+
+
+@nox.session
 @stage_param(WITH_OWN_TESTS)
 def own(session: nox.Session, stage: manifest.Stage, database: str) -> None:
     """A stage's own test suite (the tests a user writes for their async app) on one database."""

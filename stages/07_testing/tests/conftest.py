@@ -109,5 +109,5 @@ async def db(empty_tables: None) -> AsyncIterator[AsyncSession]:
 async def client(empty_tables: None) -> AsyncIterator[httpx.AsyncClient]:
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             yield client
