@@ -40,7 +40,7 @@ def browser_python() -> str:
     return python
 
 
-def test_pages_in_a_real_browser(live, browser_python):
+def test_pages_in_a_real_browser(browser_python, live):  # no server started for a skip
     with httpx.Client(base_url=live.url) as client:
         user = client.post("/api/users", json={"username": "ada", "email": "ada@example.com"})
         body = {
