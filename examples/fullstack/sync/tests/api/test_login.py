@@ -51,7 +51,7 @@ def test_reset_password(client: TestClient, db: Session) -> None:
     response = client.post(f"{API}/reset-password/", json=body)
     assert response.status_code == 200
     assert user_authentication_headers(client=client, email=user.email, password=new_password)
-    db.expire_all()
+    db.expunge_all()  # forget the user this session made: ask the database
     assert crud.user.authenticate(db, email=user.email, password=new_password) is not None
 
 
