@@ -159,8 +159,9 @@ def fullstack(session: nox.Session, version: str, database: str) -> None:
     """One version of examples/fullstack: its own test suite, then the behaviour suite every version passes
     (tests/fullstack: Alembic upgrade/downgrade/check, the start-up scripts, the API)."""
     folder = ROOT / "examples" / "fullstack" / version
-    if FULLSTACK[version].over:
-        folder = overlay(session, ROOT / "examples" / "fullstack" / FULLSTACK[version].over, folder)
+    over = FULLSTACK[version].over
+    if over is not None:
+        folder = overlay(session, ROOT / "examples" / "fullstack" / over, folder)
     session.install("-r", str(folder / "requirements.txt"), "-r", str(folder / "requirements-dev.txt"))
     for package in FULLSTACK[version].absent:
         code = f"import importlib.util, sys; sys.exit(importlib.util.find_spec({package!r}) is not None)"
