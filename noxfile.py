@@ -10,7 +10,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import nox
 
@@ -33,6 +33,23 @@ STAGES = manifest.load()
 WITH_OWN_TESTS = [stage for stage in STAGES if stage.own_tests]
 DATABASES = ("sqlite", "postgresql")
 POSTGRES_URL = os.environ.get("POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+# examples/fullstack: the versions of one production-shaped app, each with its requirements and its own tests,
+# all passing the behaviour suite in tests/fullstack. blockbuster: its tests fail on a call that blocks the
+# event loop; absent: packages its environment must not have (the async version migrates without psycopg);
+# over: the version holds only the files that differ from that one, laid over a copy of it.
+class Version(NamedTuple):
+    blockbuster: bool
+    absent: tuple[str, ...] = ()
+    over: str | None = None
+
+
+FULLSTACK = {
+    "sync": Version(blockbuster=False),
+    "async": Version(blockbuster=True, absent=("psycopg",)),
+    "async_sqlmodel": Version(blockbuster=True, absent=("psycopg",), over="async"),
+}
 RUFF = "ruff==0.17.5"
 MYPY = "mypy==2.4.1"
 
@@ -44,6 +61,7 @@ nox.options.sessions = [
     *[f"stage({stage.number}-sqlite)" for stage in STAGES],
     *[f"own({stage.number}-sqlite)" for stage in WITH_OWN_TESTS],
     "recipes(sqlite)",
+    *[f"fullstack({version}-sqlite)" for version in FULLSTACK],
     "asynccheck",
     "site",
 ]
@@ -167,6 +185,43 @@ def recipes(session: nox.Session, database: str) -> None:
     session.install("-r", "tests/recipes/requirements.txt")
     env = {"DATABASE_URL": database_url(session, database)}
     session.run("pytest", "tests/recipes", "-p", "no:cacheprovider", "-W", "error", *session.posargs, env=env)
+
+
+@nox.session
+@nox.parametrize(
+    ["version", "database"],
+    [nox.param(version, db, id=f"{version}-{db}") for db in DATABASES for version in FULLSTACK],
+)
+def fullstack(session: nox.Session, version: str, database: str) -> None:
+    """One version of examples/fullstack: its own test suite, then the behaviour suite every version passes
+    (tests/fullstack: Alembic upgrade/downgrade/check, the start-up scripts, the API)."""
+    folder = ROOT / "examples" / "fullstack" / version
+    over = FULLSTACK[version].over
+    if over is not None:
+        folder = overlay(session, ROOT / "examples" / "fullstack" / over, folder)
+    session.install("-r", str(folder / "requirements.txt"), "-r", str(folder / "requirements-dev.txt"))
+    for package in FULLSTACK[version].absent:
+        code = f"import importlib.util, sys; sys.exit(importlib.util.find_spec({package!r}) is not None)"
+        session.run("python", "-c", code, silent=True)  # fails if the requirements brought it in
+    env = {
+        "DATABASE_URL": database_url(session, database),
+        "FULLSTACK_APP": str(folder),
+        "FULLSTACK_BLOCKBUSTER": "1" if FULLSTACK[version].blockbuster else "0",
+    }
+    session.chdir(folder)
+    session.run("pytest", "-p", "no:cacheprovider", *session.posargs, env=env)
+    session.chdir(ROOT)
+    session.run("pytest", "tests/fullstack", "-p", "no:cacheprovider", *session.posargs, env=env)
+
+
+def overlay(session: nox.Session, base: Path, changes: Path) -> Path:
+    """A copy of `base` in the session's folder with the files of `changes` laid over it."""
+    folder = Path(session.create_tmp()) / changes.name
+    shutil.rmtree(folder, ignore_errors=True)
+    skip = shutil.ignore_patterns("__pycache__", "*.db")
+    shutil.copytree(base, folder, ignore=skip)
+    shutil.copytree(changes, folder, ignore=skip, dirs_exist_ok=True)
+    return folder
 
 
 @nox.session

@@ -6,6 +6,8 @@ generated block, each comment on a line of its own; paths are relative to the re
 
     <!-- diff: stages/04_eager_loading/main.py -->       the file's diff from the previous stage
     <!-- diff: stages/04_eager_loading/main.py "db.refresh" -->   only the hunks that contain that text
+    <!-- diff: examples/fullstack/async/app/main.py from examples/fullstack/sync/app/main.py -->  any file's
+        diff from another file (hunk texts may follow)
     <!-- code: stages/05_async_routes/database.py get_async_db -->  one def, class or assignment (ast)
     <!-- code: stages/05_async_routes/main.py delete_post context --> may also show lines the stage kept
     <!-- code: stages/00_sync_baseline/database.py connect_args -->  the `if` whose branches assign it
@@ -70,6 +72,8 @@ class Excerpt:
         return self.options[:1] + tuple(option for option in self.options[1:] if option != "context")
 
     def render(self) -> str:
+        if self.kind == "diff" and self.options[:1] == ("from",) and len(self.options) > 1:
+            return fence("diff", sources.diff_excerpt(self.path, self.options[2:], before=self.options[1]))
         if self.kind == "diff":
             return fence("diff", sources.diff_excerpt(self.path, self.options))
         if self.kind == "file":
