@@ -52,10 +52,30 @@ def check(paths: Sequence[str], jobs: int | None = None) -> Report:
     with no_gc_pauses():
         findings, parse_errors, checked, index = _run_shares(shares)
     errors += parse_errors
+    scope = out_of_scope(index) if checked else None
+    if scope is not None:
+        return Report([], errors, checked, scope)
     if checked:  # the project rules judge the app as a whole: not when none of its files could be read
         for rule in rules.PROJECT_RULES:
             findings += rule.check(index, found, declared)
     return Report(findings, errors, checked)
+
+
+OUT_OF_SCOPE = (
+    "the app reaches its database through {what}, not SQLAlchemy's ORM sessions: the migration this checker "
+    "follows (sync sessions to AsyncSession) does not apply, and it has nothing to judge"
+)
+
+
+def out_of_scope(index: Index) -> str | None:
+    """Apps on raw asyncpg or the `databases` library, with no SQLAlchemy ORM or SQLModel anywhere."""
+    if index.orm:
+        return None
+    used = [name for name in ("databases", "asyncpg") if name in index.libraries]
+    if not used:
+        return None
+    what = " and ".join("the `databases` library" if name == "databases" else "raw asyncpg" for name in used)
+    return OUT_OF_SCOPE.format(what=what)
 
 
 def parse_files(share: list[files.SourceFile]) -> tuple[list[Module], list[Facts], list[FileError]]:

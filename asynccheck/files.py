@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from asynccheck.report import FileError
 
-REQUIREMENTS = ("requirements*.txt", "pyproject.toml", "setup.cfg")
+REQUIREMENTS = ("requirements*.txt", "pyproject.toml", "setup.cfg", "uv.lock", "poetry.lock", "pdm.lock")
 SKIP_DIRS = {"__pycache__", "node_modules", "site-packages"}
 
 
@@ -115,6 +115,7 @@ def _walk(root: Path) -> Iterator[Path]:
             if not name.startswith(".")
             and name not in SKIP_DIRS
             and not (here / name / "pyvenv.cfg").exists()
+            and not (name == "versions" and (here / "env.py").is_file())  # Alembic's migration scripts
         )
         for name in sorted(files):
             if name.endswith(".py") or is_requirements(name):

@@ -44,7 +44,7 @@ def parse(text: str, path: str, name: str, is_package: bool = False, is_test: bo
         raise SourceError(f"syntax error: {error.msg}", error.lineno, error.offset) from None
     except ValueError as error:  # a NUL byte
         raise SourceError(f"cannot parse: {error}") from None
-    module = Module(path, name, is_package, is_test, text.splitlines(), tree)
+    module = Module(path, name, is_package, is_test, text.splitlines(), tree, text=text)
     try:
         _collect_globals(module, tree.body)
         _Walker(module).body(tree.body, None, True)
@@ -101,6 +101,8 @@ class _Walker:
     def __init__(self, module: Module) -> None:
         self.module = module
         self.class_depth = 0  # inside a class body: its functions are methods
+        self.classes: list[str | None] = []  # the enclosing class bodies: a name for a module-level class
+        self.lambdas = 0  # inside a lambda
         self.handlers: dict[type[ast.AST], Handler] = {
             ast.Call: self.call,
             ast.Await: self.await_,
@@ -168,11 +170,15 @@ class _Walker:
 
     def class_(self, node: ast.ClassDef, function: Function | None, import_time: bool, flag: str) -> None:
         self.class_depth += 1
+        self.classes.append(node.name if function is None and self.class_depth == 1 else None)
         self.children(node, function, import_time)
+        self.classes.pop()
         self.class_depth -= 1
 
     def lambda_(self, node: ast.Lambda, function: Function | None, import_time: bool, flag: str) -> None:
+        self.lambdas += 1
         self.children(node, function, False)
+        self.lambdas -= 1
 
     def result(
         self,
@@ -181,6 +187,8 @@ class _Walker:
         import_time: bool,
         flag: str,
     ) -> None:
+        if function is not None and not isinstance(node, ast.Return):
+            function.generator = True
         if function is not None and node.value is not None:
             function.results.append(node.value)
         self.children(node, function, import_time)
@@ -199,7 +207,7 @@ class _Walker:
                 self.module.backends.add(BACKENDS.get(match[1], match[1]))
 
     def call(self, node: ast.Call, function: Function | None, import_time: bool, flag: str) -> None:
-        call = Call(node, function, flag == "awaited", flag == "handed_on", import_time)
+        call = Call(node, function, flag == "awaited", flag == "handed_on", import_time, self.lambdas > 0)
         self.module.calls.append(call)
         if function is not None:
             function.calls.append(call)
@@ -224,7 +232,8 @@ class _Walker:
                 self.visit(child, outer, import_time)
         at_module_level = outer is None and not self.class_depth
         qualname = f"{self.module.name}.{node.name}" if at_module_level else None
-        function = Function(node, outer, qualname)
+        owner = self.classes[-1] if outer is None and self.classes else None
+        function = Function(node, outer, qualname, owner)
         positional = [*args.posonlyargs, *args.args]
         defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
         params = [

@@ -1,4 +1,6 @@
-"""The packages a project declares: requirements files, pyproject.toml (PEP 621, 735, Poetry), setup.cfg."""
+"""The packages a project declares: requirements files, pyproject.toml (PEP 621, 735, Poetry), setup.cfg,
+and the packages its lock files install (uv.lock, poetry.lock, pdm.lock): SQLAlchemy before 2.1 brings
+greenlet along on most platforms, and a lock file says whether it did."""
 
 import configparser
 import re
@@ -42,6 +44,8 @@ def read(path: Path, shown: str) -> tuple[list[Requirement], list[FileError]]:
         return _pyproject(text, shown)
     if path.name == "setup.cfg":
         return _setup_cfg(text, shown)
+    if path.name.endswith(".lock"):
+        return _lock(text, shown)
     return _requirements_txt(path, text, shown, set()), []
 
 
@@ -121,3 +125,17 @@ def _setup_cfg(text: str, shown: str) -> tuple[list[Requirement], list[FileError
         values += [value for _, value in parser.items("options.extras_require")]
     specifiers = [line.strip() for value in values for line in value.splitlines() if line.strip()]
     return _from_strings(specifiers, text, shown), []
+
+
+def _lock(text: str, shown: str) -> tuple[list[Requirement], list[FileError]]:
+    """The `[[package]]` entries of a TOML lock file."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return [], [FileError(shown, f"not valid TOML: {error}")]
+    found = []
+    for package in data.get("package", []):
+        name = package.get("name") if isinstance(package, dict) else None
+        if isinstance(name, str):
+            found.append(Requirement(normalize(name), frozenset(), shown, _line_of(text, f'"{name}"')))
+    return found, []

@@ -30,6 +30,15 @@ MODELS = """
         author: Mapped[User] = relationship(back_populates="posts", lazy="raise")
 """
 REQUIREMENTS = "fastapi\nsqlalchemy[asyncio]\naiosqlite\n"
+# A route that reads an object after the commit expired it: what expire_on_commit=False (AC203) is for.
+READ_AFTER_COMMIT = """
+    async def create(db, name):
+        user = User(name=name)
+        db.add(user)
+        await db.commit()
+        return user.id
+"""
+REFRESHED = READ_AFTER_COMMIT.replace("        return user.id", "        await db.refresh(user)\n        return user.id")
 
 EARLY_CASES = [
     # 00: before you start
@@ -127,15 +136,26 @@ EARLY_CASES = [
         "AC203",
         {
             "db.py": ENGINE + "from sqlalchemy.orm import sessionmaker\n"
-            "SessionLocal = sessionmaker(autocommit=False, autoflush=False, bind=engine)\n"
+            "SessionLocal = sessionmaker(autocommit=False, autoflush=False, bind=engine)\n",
+            "crud.py": READ_AFTER_COMMIT,
         },
         "tutorial-factory",
+    ),
+    silent(
+        "AC203",
+        {
+            "db.py": ENGINE + "from sqlalchemy.orm import sessionmaker\n"
+            "SessionLocal = sessionmaker(autocommit=False, autoflush=False, bind=engine)\n",
+            "crud.py": REFRESHED,
+        },
+        "no-read-after-commit",
     ),
     fires(
         "AC203",
         {
             "db.py": ASYNC_ENGINE + "from sqlalchemy.ext.asyncio import async_sessionmaker\n"
-            "S = async_sessionmaker(async_engine, expire_on_commit=True)\n"
+            "S = async_sessionmaker(async_engine, expire_on_commit=True)\n",
+            "crud.py": READ_AFTER_COMMIT,
         },
         "async-factory-true",
     ),

@@ -24,16 +24,46 @@ def test_exit_0_when_nothing_is_found(run, tmp_path):
     ]
 
 
+OLD_SETTINGS = "from pydantic import BaseSettings\n"
+OLD_SETTINGS_LINE = (
+    "main.py:1:22: AC008 `from pydantic import BaseSettings` is Pydantic 1's API: it moved to the "
+    "pydantic-settings package, and importing it from pydantic raises PydanticImportError: "
+    "`from pydantic_settings import BaseSettings` -> MIGRATION.md#stage-00-the-synchronous-baseline"
+)
+
+
 def test_exit_1_and_a_summary_when_something_is_found(run, tmp_path):
-    write_app(tmp_path, {**GOOD, "main.py": "from sqlalchemy.future import select\n"})
+    write_app(tmp_path, {**GOOD, "main.py": OLD_SETTINGS})
     result = run(".", cwd=tmp_path)
     assert result.code == 1
     assert result.out.splitlines() == [
-        "main.py:1:1: AC001 `sqlalchemy.future` is a leftover of SQLAlchemy 1.4: import select from "
+        OLD_SETTINGS_LINE,
+        "completed: none; next: 00 (The synchronous baseline); nothing to do yet for: 01 02 03 04 05 06 07",
+        "checked 2 Python files: 1 error (by stage 00: 1)",
+    ]
+
+
+def test_advice_comes_after_the_errors_and_holds_no_stage_back(run, tmp_path):
+    write_app(tmp_path, {**GOOD, "main.py": "from sqlalchemy.future import select\n" + OLD_SETTINGS})
+    result = run(".", cwd=tmp_path)
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        OLD_SETTINGS_LINE.replace(":1:22:", ":2:22:"),
+        "main.py:1:1: AC001 (advice) `sqlalchemy.future` is a leftover of SQLAlchemy 1.4: import select from "
         "sqlalchemy -> MIGRATION.md#mistakes-in-the-tutorial",
         "completed: none; next: 00 (The synchronous baseline); nothing to do yet for: 01 02 03 04 05 06 07",
-        "checked 2 Python files: 1 finding (by stage 00: 1)",
+        "checked 2 Python files: 1 error (by stage 00: 1), 1 advice (by stage 00: 1)",
     ]
+    write_app(tmp_path, {**GOOD, "main.py": "from sqlalchemy.future import select\n"})
+    result = run(".", cwd=tmp_path)
+    assert result.code == 1
+    assert result.out.splitlines()[-2:] == [
+        "completed: 00 01 02 03 04 05 06 07: every stage is complete",
+        "checked 2 Python files: 1 advice (by stage 00: 1)",
+    ]
+    document = json.loads(run("--format", "json", ".", cwd=tmp_path).out)
+    assert [(f["code"], f["severity"]) for f in document["findings"]] == [("AC001", "advice")]
+    assert (document["completed"][-1], document["next"]) == ("07", None)
 
 
 UNTOUCHED = {
@@ -133,9 +163,9 @@ def test_json_lists_the_errors(run, tmp_path):
 
 
 def test_paths_are_printed_as_given(run, tmp_path):
-    write_app(tmp_path / "app", {**GOOD, "main.py": "from sqlalchemy.future import select\n"})
-    assert run("app/", cwd=tmp_path).out.startswith("app/main.py:1:1: AC001")
-    assert run("./app/main.py", cwd=tmp_path).out.startswith("app/main.py:1:1: AC001")
+    write_app(tmp_path / "app", {**GOOD, "main.py": OLD_SETTINGS})
+    assert run("app/", cwd=tmp_path).out.startswith("app/main.py:1:22: AC008")
+    assert run("./app/main.py", cwd=tmp_path).out.startswith("app/main.py:1:22: AC008")
 
 
 def test_python_dash_m(tmp_path):
@@ -233,5 +263,5 @@ def test_project_rules_when_one_file_parsed(run, tmp_path):
     write_app(tmp_path, {"main.py": "def broken(:\n    pass\n", "ok.py": "x = 1\n"})
     result = run(".", cwd=tmp_path)
     codes = [line.split()[1] for line in result.out.splitlines() if ": AC" in line]
-    assert codes == ["AC103", "AC701"]
-    assert "checked 1 Python file: 2 findings" in result.out
+    assert codes == ["AC701", "AC103"]  # the error, then the advice
+    assert "checked 1 Python file: 1 error (by stage 07: 1), 1 advice (by stage 01: 1)" in result.out

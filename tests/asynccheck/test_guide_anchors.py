@@ -20,7 +20,7 @@ ANCHORS = set(re.findall(r'<a id="([^"]+)"></a>', TEXT)) | {
 }
 
 
-@pytest.mark.parametrize("anchor", sorted({anchor for anchor, _ in CODES.values()}))
+@pytest.mark.parametrize("anchor", sorted({code.anchor for code in CODES.values()}))
 def test_every_anchor_a_finding_points_to_exists(anchor):
     assert anchor in ANCHORS
 

@@ -263,5 +263,5 @@ def test_the_sync_engine_disposed_in_the_lifespan_waits_for_stage_05(tmp_path):
 
 def test_single_files_cannot_tell_about_tests(tmp_path):
     main = write_app(tmp_path, {"main.py": "app = None\n"}) / "main.py"
-    (finding,) = [f for f in check([str(main)]).findings if f.code == "AC701"]
+    (finding,) = [f for f in check([str(main)]).findings if f.code == "AC704"]
     assert "cannot tell" in finding.message

@@ -1,0 +1,67 @@
+"""Stage 05: what the rest of the app imports from a module still exists there. Stage 05 removes the sync
+engine, SessionLocal and the sync get_db; start-up scripts (backend_pre_start.py, initial_data.py), Celery
+workers and test factories that import them fail with ImportError, which no route test shows."""
+
+import ast
+from collections.abc import Iterator
+
+from asynccheck.index import Index
+from asynccheck.report import Finding
+from asynccheck.source import Module
+
+MISSING = "`{name}` is not defined in {source} ({path}): importing it raises ImportError; {hint}"
+SYNC_NAMES = {"SessionLocal", "engine", "get_db", "Session", "SyncSession", "sync_engine", "session_factory"}
+SCRIPT = (
+    "if the async database layer replaced it, a script needs `asyncio.run(main())` around the async "
+    "factory, and `await engine.dispose()` at its end"
+)
+OTHER = "import what the module has now"
+
+
+def check(module: Module, index: Index) -> Iterator[Finding]:
+    guarded: set[int] | None = None
+    for node in module.import_nodes:
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        source = _absolute(module, node)
+        facts = index.modules.get(source) if source else None
+        if facts is None or facts.dynamic:
+            continue
+        if facts.module != source and (not node.level and "." not in source):
+            continue  # a one-part name found only as the tail of a project module: may be a package
+        for alias in node.names:
+            name = alias.name
+            if name == "*" or name in facts.exports or f"{facts.module}.{name}" in index.modules:
+                continue
+            if guarded is None:
+                guarded = _guarded(module)
+            if id(node) in guarded:
+                break
+            hint = SCRIPT if name in SYNC_NAMES else OTHER
+            yield module.finding(
+                alias, "AC509", MISSING.format(name=name, source=facts.module, path=facts.path, hint=hint)
+            )
+
+
+def _absolute(module: Module, node: ast.ImportFrom) -> str:
+    if not node.level:
+        return node.module or ""
+    parts = module.name.split(".") if module.name else []
+    if not module.is_package:
+        parts = parts[:-1]
+    parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
+    return ".".join([*parts, *([node.module] if node.module else [])])
+
+
+def _guarded(module: Module) -> set[int]:
+    """Imports that may fail on purpose: in a try block, or under `if TYPE_CHECKING:`."""
+    found = set()
+    for node in ast.walk(module.tree):
+        body: list[ast.stmt] = []
+        if isinstance(node, ast.Try):
+            body = node.body
+        elif isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            body = node.body
+        for statement in body:
+            found.update(id(child) for child in ast.walk(statement))
+    return found
