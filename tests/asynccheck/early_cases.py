@@ -38,7 +38,9 @@ READ_AFTER_COMMIT = """
         await db.commit()
         return user.id
 """
-REFRESHED = READ_AFTER_COMMIT.replace("        return user.id", "        await db.refresh(user)\n        return user.id")
+REFRESHED = READ_AFTER_COMMIT.replace(
+    "        return user.id", "        await db.refresh(user)\n        return user.id"
+)
 
 EARLY_CASES = [
     # 00: before you start

@@ -1,5 +1,6 @@
 """The stages check the checker: on stage N every finding belongs to a later stage, every later stage has
-an error (the verdict counts errors only), and the last stage has neither an error nor advice. The stages come from stages/stages.toml (tools/stages.py), so a new
+an error (the verdict counts errors only), and the last stage has neither an error nor advice. The stages
+come from stages/stages.toml (tools/stages.py), so a new
 stage needs no change here."""
 
 import pytest
