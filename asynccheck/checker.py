@@ -9,18 +9,20 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Any
 
-from asynccheck import files, requirements, rules
+from asynccheck import config, files, requirements, rules
 from asynccheck.facts import Facts, facts
 from asynccheck.index import Index
 from asynccheck.parsing import parse, read
 from asynccheck.report import FileError, Finding, Report
 from asynccheck.source import Module, SourceError
 
+NOQA_WORD = re.compile("noqa", re.IGNORECASE)
 FILES_PER_WORKER = 250  # below this a worker process costs more than it saves
 INTERNAL = "asynccheck failed on this file ({error}); please report it: the other files were checked"
 
@@ -37,10 +39,21 @@ def no_gc_pauses() -> Iterator[None]:
             gc.enable()
 
 
-def check(paths: Sequence[str], jobs: int | None = None) -> Report:
-    """Check the files under paths (directories or files) and report what is left to migrate."""
-    found = files.discover(list(paths))
-    errors = list(found.errors)
+def check(
+    paths: Sequence[str],
+    jobs: int | None = None,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+) -> Report:
+    """Check the files under paths (directories or files) and report what is left to migrate.
+
+    select and ignore (code prefixes) replace the select of [tool.asynccheck] and add to its ignore."""
+    settings = config.load(list(paths))
+    if select:
+        settings.select = list(select)
+    settings.ignore = [*settings.ignore, *ignore]
+    found = files.discover(list(paths), settings.excluded if settings.exclude else None)
+    errors = list(found.errors) + settings.errors
     declared = []
     for path, shown in found.requirements:
         more, problems = requirements.read(path, shown)
@@ -58,7 +71,7 @@ def check(paths: Sequence[str], jobs: int | None = None) -> Report:
     if checked:  # the project rules judge the app as a whole: not when none of its files could be read
         for rule in rules.PROJECT_RULES:
             findings += rule.check(index, found, declared)
-    return Report(findings, errors, checked)
+    return Report([finding for finding in findings if settings.keeps(finding)], errors, checked)
 
 
 OUT_OF_SCOPE = (
@@ -99,7 +112,10 @@ def module_findings(modules: list[Module], index: Index) -> tuple[list[Finding],
     findings, errors = [], []
     for module in modules:
         try:
-            findings += [finding for rule in rules.MODULE_RULES for finding in rule.check(module, index)]
+            found = [finding for rule in rules.MODULE_RULES for finding in rule.check(module, index)]
+            if found and NOQA_WORD.search(module.text):
+                found = [finding for finding in found if not config.hidden(finding, module.lines)]
+            findings += found
         except Exception as error:  # a bug in asynccheck: say so, and check the other files
             errors.append(FileError(module.path, INTERNAL.format(error=repr(error))))
     return findings, errors
