@@ -99,6 +99,7 @@ def parse_files(share: list[files.SourceFile]) -> tuple[list[Module], list[Facts
             module = parse(read(source.path), source.shown, source.module, source.is_package, source.is_test)
             told.append(facts(module))
             modules.append(module)
+            errors += [FileError(source.shown, why, line, col, True) for line, col, why in module.skipped]
         except SourceError as error:
             errors.append(FileError(source.shown, error.message, error.line, error.col))
         except OSError as error:

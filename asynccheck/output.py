@@ -24,8 +24,14 @@ def summary(report: Report) -> str:
     if not report.checked:
         return "no Python file could be checked"
     if report.completed is None:  # a file that does not parse may hold a finding of any stage
-        unchecked = f"{len(report.errors)} file{'' if len(report.errors) == 1 else 's'} could not be checked"
-        completed = f"unknown ({unchecked})"
+        whole = len([error for error in report.errors if not error.partial])
+        partial = len({error.path for error in report.errors if error.partial})
+        parts = [f"{whole} file{'' if whole == 1 else 's'} could not be checked"] if whole else []
+        if partial:
+            parts.append(f"{partial} file{'' if partial == 1 else 's'} checked only in part")
+        completed = f"unknown ({', '.join(parts)})"
+        if partial:
+            completed += ", THE VERDICT IS INCOMPLETE"
     else:
         completed = " ".join(report.completed) or "none"
     if report.next is None:
@@ -58,8 +64,11 @@ def counts(report: Report) -> str:
     else:
         found = "no findings"
     line = f"checked {files}: {found}"
-    if report.errors:
-        line += f"; {len(report.errors)} could not be checked (see the errors above)"
+    whole = [error for error in report.errors if not error.partial]
+    if whole:
+        line += f"; {len(whole)} could not be checked (see the errors above)"
+    if len(whole) < len(report.errors):
+        line += "; parts of files skipped (see the errors above)"
     return line
 
 

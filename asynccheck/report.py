@@ -57,9 +57,16 @@ class FileError:
     message: str
     line: int | None = None
     col: int | None = None
+    partial: bool = False  # the file was checked, but for a part this Python cannot parse
 
-    def as_dict(self) -> dict[str, str | int | None]:
-        return {"path": self.path, "line": self.line, "col": self.col, "message": self.message}
+    def as_dict(self) -> dict[str, str | int | bool | None]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "message": self.message,
+            "partial": self.partial,
+        }
 
 
 @dataclass

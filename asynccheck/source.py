@@ -88,6 +88,7 @@ class Module:
     kinds: dict[tuple[int | str, str], str | None] = field(default_factory=dict)
     by_name: dict[str, list[Call]] | None = None  # see calls_named()
     text: str = ""  # the whole source
+    skipped: list[tuple[int, int, str]] = field(default_factory=list)  # left out: (line, col, why)
 
     def col(self, node: Located) -> int:
         """The 1-based column of a node, in characters (the tree counts UTF-8 bytes)."""

@@ -32,6 +32,12 @@ EXPIRES = {
         "raises MissingGreenlet, and `{read}` ({where}) reads one after a commit"
     ),
 }
+SESSION_EXPIRES = (
+    "{call}(engine) without expire_on_commit=False: with no sessionmaker, each session expires every loaded "
+    "object at commit, and `{read}` ({where}) reads one after a commit, which an AsyncSession cannot load; "
+    "pass expire_on_commit=False here"
+)
+SQLMODEL_SESSIONS = {"sqlmodel.Session", "sqlmodel.ext.asyncio.session.AsyncSession"}
 SQLMODEL_CLASS = (
     "async_sessionmaker() without class_=AsyncSession from sqlmodel.ext.asyncio.session, and the app "
     "calls session.exec(): SQLAlchemy's AsyncSession has no exec() (AttributeError: 'AsyncSession' object "
@@ -52,6 +58,15 @@ def check(module: Module, index: Index) -> Iterator[Finding]:
             yield module.finding(call.node, "AC201", NO_ASYNC_ENGINE)
         elif matches(callee, SESSIONMAKER) or matches(callee, ASYNC_SESSIONMAKER):
             yield from _factory(module, index, call, callee, configured)
+    read = index.read_after_commit
+    for call in module.calls_named("Session", "AsyncSession") if read else ():
+        node = call.node
+        if module.callee(call) in SQLMODEL_SESSIONS and node.args and not has_star_kwargs(node):
+            expire = keyword(node, "expire_on_commit")
+            if expire is None or (isinstance(expire, ast.Constant) and expire.value is not False):
+                path, line, text = read
+                message = SESSION_EXPIRES.format(call=module.callee(call), read=text, where=f"{path}:{line}")
+                yield module.finding(node, "AC203", message)
 
 
 def _factory(

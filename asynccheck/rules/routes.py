@@ -27,6 +27,7 @@ SYNC_ROUTE = (
 )
 ASYNC_IN_DEF = "def {what} `{name}` takes an AsyncSession but cannot await it: make it async def"
 OPENS = "def route `{name}` opens a sync Session ({call}): make it async def on an AsyncSession"
+SQLMODEL_SESSION = " (SQLModel's: `from sqlmodel.ext.asyncio.session import AsyncSession`, with exec())"
 SYNC_PARAM = (
     "async def `{name}` takes a sync {kind}: every call on it blocks the event loop; use an {async_kind}"
 )
@@ -101,7 +102,8 @@ def _def_endpoint(
         kind = _param_kind(module, index, function, arg)
         if kind in (SESSION, ASYNC_SESSION):
             text = SYNC_ROUTE if kind == SESSION else ASYNC_IN_DEF
-            yield module.finding(arg, "AC502", text.format(what=what, name=function.name))
+            message = text.format(what=what, name=function.name)
+            yield module.finding(arg, "AC502", message + (SQLMODEL_SESSION if index.sqlmodel else ""))
             return
     if what == "route":
         for call in _global_calls(function, sync_names):
@@ -118,6 +120,8 @@ def _sync_in_async(
         kind = _param_kind(module, index, function, arg)
         if kind in SYNC:
             message = SYNC_PARAM.format(name=function.name, kind=kind, async_kind=ASYNC_OF[kind])
+            if kind == SESSION and index.sqlmodel:
+                message += SQLMODEL_SESSION
             yield module.finding(arg, "AC503", message)
     for call in function.calls:
         node = call.node

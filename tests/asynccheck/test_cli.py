@@ -156,7 +156,13 @@ def test_json_lists_the_errors(run, tmp_path):
     write_app(tmp_path, {**GOOD, "broken.py": "x = (\n"})
     document = json.loads(run("--format", "json", ".", cwd=tmp_path).out)
     assert document["errors"] == [
-        {"path": "broken.py", "line": 1, "col": 5, "message": "syntax error: '(' was never closed"}
+        {
+            "path": "broken.py",
+            "line": 1,
+            "col": 5,
+            "message": "syntax error: '(' was never closed",
+            "partial": False,
+        }
     ]
     assert (document["findings"], document["next"]) == ([], None)
     assert (document["completed"], document["nothing_to_do_yet"]) == (None, None)
@@ -220,7 +226,10 @@ def test_a_file_that_does_not_parse_leaves_the_completed_stages_unknown(run, tmp
     assert result.err.startswith("main.py:")
     assert ": error: syntax error: invalid syntax" in result.err
     summary = result.out.splitlines()[-2]
-    assert summary == "completed: unknown (1 file could not be checked); next: 01 (Install the async drivers)"
+    assert summary == (
+        "completed: unknown (1 file checked only in part), THE VERDICT IS INCOMPLETE; "
+        "next: 01 (Install the async drivers)"
+    )
     document = json.loads(run("--format", "json", ".", cwd=app).out)
     assert (document["completed"], document["next"], document["nothing_to_do_yet"]) == (None, "01", None)
 
@@ -234,7 +243,8 @@ def test_a_file_that_does_not_parse_in_the_last_stage_but_one(run, tmp_path):
     result = run(".", cwd=stage_with_a_syntax_error(tmp_path, stage))
     assert result.code == 2
     assert result.out.splitlines()[-2] == (
-        f"completed: unknown (1 file could not be checked); next: {last.number} (Testing the async app)"
+        "completed: unknown (1 file checked only in part), THE VERDICT IS INCOMPLETE; "
+        f"next: {last.number} (Testing the async app)"
     )
     assert "AC701" in result.out  # the project rules still judge the files that were found
 
