@@ -21,9 +21,9 @@ from asynccheck.source import Module
 SAFE = {"raise", "raise_on_sql", "selectin", "joined", "subquery", "immediate", "write_only", "noload", False}
 
 LAZY = (
-    "{what} loads on attribute access, which an AsyncSession cannot do. The checker found no query that "
-    "reaches it without an eager load, but it cannot see templates or every caller: set {raise_} so that "
-    "a missed one fails in the tests instead of in production"
+    "{what} loads on attribute access, which an AsyncSession cannot do: set {raise_} so that a load the "
+    "queries miss (in a template, or in code the checker cannot follow) fails in the tests instead of in "
+    "production"
 )
 RAISE = 'lazy="raise"'
 RAISE_SQLMODEL = 'sa_relationship_kwargs={"lazy": "raise"}'
@@ -53,7 +53,10 @@ def check(module: Module, index: Index) -> Iterator[Finding]:
                 what += " without lazy="
             else:
                 what += f' with lazy="{lazy}"' if isinstance(lazy, str) else f" with lazy={lazy}"
-            raise_ = RAISE_SQLMODEL if matches(module.callee(call), SQLMODEL_RELATIONSHIP) else RAISE
+            sqlmodel = matches(module.callee(call), SQLMODEL_RELATIONSHIP)
+            raise_ = RAISE_SQLMODEL if sqlmodel else RAISE
+            if sqlmodel and lazy == MISSING:
+                what = 'Relationship() without a "lazy" in sa_relationship_kwargs'
             message = LAZY.format(what=what, raise_=raise_)
             yield module.finding(node, "AC403" if is_backref else "AC401", message)
         if lazy is not None:
