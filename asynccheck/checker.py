@@ -63,7 +63,7 @@ def check(
         jobs = min(os.cpu_count() or 1, len(found.python) // FILES_PER_WORKER)
     shares = [found.python[start::jobs] for start in range(jobs)] if jobs > 1 else [found.python]
     with no_gc_pauses():
-        findings, parse_errors, checked, index = _run_shares(shares)
+        findings, parse_errors, checked, index = _run_shares(shares, {r.name for r in declared})
     errors += parse_errors
     scope = out_of_scope(index) if checked else None
     if scope is not None:
@@ -123,11 +123,11 @@ def module_findings(modules: list[Module], index: Index) -> tuple[list[Finding],
 
 
 def _run_shares(
-    shares: list[list[files.SourceFile]],
+    shares: list[list[files.SourceFile]], declared: set[str]
 ) -> tuple[list[Finding], list[FileError], int, Index]:
     if len(shares) == 1:
         modules, told, errors = parse_files(shares[0])
-        index = Index(told)
+        index = Index(told, declared)
         findings, more = module_findings(modules, index)
         return findings, errors + more, len(modules), index
     context = multiprocessing.get_context()
@@ -146,7 +146,7 @@ def _run_shares(
             told += their_facts
             errors += their_errors
             checked += their_count
-        index = Index(told)
+        index = Index(told, declared)
         for pipe in pipes:
             pipe.send(index)
         findings = []

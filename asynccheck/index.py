@@ -21,7 +21,7 @@ PYDANTIC_MODELS = {
 
 
 class Index:
-    def __init__(self, all_facts: list[Facts]) -> None:
+    def __init__(self, all_facts: list[Facts], declared: Iterable[str] = ()) -> None:
         # A module is found by its dotted name and by every tail of it: `from app.database import engine`
         # and `from database import engine` both reach app/database.py, whichever folder was given.
         self.modules: dict[str, Facts] = {}
@@ -51,6 +51,7 @@ class Index:
         self.exec_calls = any(facts.exec_calls for facts in all_facts)
         self.configured = self._canonical_set(name for facts in all_facts for name in facts.configured)
         self.orm = any(facts.orm for facts in all_facts)
+        self.declared = set(declared)  # the packages the requirements and lock files name
         self.lifespan = any(facts.lifespan for facts in all_facts)
         # a sync engine the app itself still makes (Alembic's env.py and the tests do not count)
         self.sync_engine_outside = any(

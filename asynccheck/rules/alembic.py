@@ -1,7 +1,7 @@
 """Stage 05: Alembic's env.py runs migrations the way the app reaches the database. Once the app is async
-(an async engine, and no sync one left outside env.py and the tests), a sync engine in env.py needs the sync
-driver that stage 05 removed: `alembic upgrade head` fails with ModuleNotFoundError (psycopg) or, on the
-app's async URL, with MissingGreenlet."""
+(an async engine, and no sync one left outside env.py and the tests), a sync engine in env.py needs a sync
+driver; when the requirements name none for the app's server database (stage 05 removed it), `alembic
+upgrade head` fails with ModuleNotFoundError (psycopg) or, on the app's async URL, with MissingGreenlet."""
 
 from collections.abc import Iterator
 
@@ -16,11 +16,21 @@ SYNC_ENV = (
     "under `asyncio.run(...)`"
 )
 SYNC_MAKERS = {"engine_from_config", "create_engine"}
+# The sync drivers a sync engine in env.py can still use (SQLite's is in the standard library).
+SYNC_DRIVERS = {
+    "postgresql": {"psycopg2", "psycopg2-binary", "psycopg", "psycopg-binary", "pg8000"},
+    "mysql": {"pymysql", "mysqlclient", "mysql-connector-python"},
+}
 
 
 def check(module: Module, index: Index) -> Iterator[Finding]:
     facts = index.modules.get(module.name)
     if facts is None or not facts.alembic_env or not index.async_engine or index.sync_engine_outside:
+        return
+    servers = index.backends - {"sqlite"}
+    if not index.backends or any(SYNC_DRIVERS.get(backend, set()) & index.declared for backend in servers):
+        return  # SQLite, or a sync driver is still installed: the sync engine works
+    if not servers:
         return
     for call in module.calls_named(*SYNC_MAKERS):
         callee = module.callee(call) or ""

@@ -29,6 +29,15 @@ MODELS = """
         user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
         author: Mapped[User] = relationship(back_populates="posts", lazy="raise")
 """
+UV_LOCK = """
+    [[package]]
+    name = "sqlalchemy"
+    version = "2.1.9"
+
+    [[package]]
+    name = "greenlet"
+    version = "3.2.4"
+"""
 REQUIREMENTS = "fastapi\nsqlalchemy[asyncio]\naiosqlite\n"
 # A route that reads an object after the commit expired it: what expire_on_commit=False (AC203) is for.
 READ_AFTER_COMMIT = """
@@ -82,6 +91,24 @@ EARLY_CASES = [
     ),
     fires(
         "AC102", {"requirements.txt": "sqlalchemy==2.1.9\naiosqlite\n", "db.py": ENGINE}, "plain-sqlalchemy"
+    ),
+    silent(
+        "AC102",
+        {"requirements.txt": "sqlalchemy==2.0.44\naiosqlite\n", "db.py": ENGINE},
+        "sqlalchemy-2.0-brings-greenlet",
+    ),
+    silent(
+        "AC102",
+        {
+            "pyproject.toml": "[project]\ndependencies = ['sqlalchemy>=2.1', 'aiosqlite']\n",
+            "uv.lock": UV_LOCK,
+        },
+        "greenlet-in-uv-lock",
+    ),
+    fires(
+        "AC102",
+        {"pyproject.toml": "[project]\ndependencies = ['sqlalchemy>=2.1', 'aiosqlite']\n", "db.py": ENGINE},
+        "sqlalchemy-2.1",
     ),
     silent("AC102", {"requirements.txt": "sqlalchemy\ngreenlet\naiosqlite\n", "db.py": ENGINE}, "greenlet"),
     silent(

@@ -16,6 +16,7 @@ ASYNC_DB = """
         async with SessionFactory() as session:
             yield session
 """
+PG_DB = ASYNC_DB.replace("sqlite+aiosqlite:///./app.db", "postgresql+asyncpg://app@db/app")
 ROUTE = 'from fastapi import APIRouter\nrouter = APIRouter()\n@router.get("/")\n'
 # A helper in another module that blocks, and a route that calls it.
 HELPERS = """
@@ -246,7 +247,13 @@ NEW_CASES = [
         "guarded",
     ),
     # 05: Alembic's env.py on a sync engine once the app is async
-    fires("AC510", {"db.py": ASYNC_DB, "migrations/env.py": ALEMBIC_ENV}, "engine-from-config"),
+    fires("AC510", {"db.py": PG_DB, "migrations/env.py": ALEMBIC_ENV}, "engine-from-config"),
+    silent(
+        "AC510",
+        {"db.py": PG_DB, "migrations/env.py": ALEMBIC_ENV, "requirements.txt": "asyncpg\npsycopg2-binary\n"},
+        "sync-driver-still-installed",
+    ),
+    silent("AC510", {"db.py": ASYNC_DB, "migrations/env.py": ALEMBIC_ENV}, "sqlite"),
     silent("AC510", {"db.py": ASYNC_DB, "migrations/env.py": ASYNC_ALEMBIC_ENV}, "async-template"),
     silent(
         "AC510",
