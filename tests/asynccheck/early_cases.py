@@ -102,6 +102,7 @@ EARLY_CASES = [
         {
             "pyproject.toml": "[project]\ndependencies = ['sqlalchemy>=2.1', 'aiosqlite']\n",
             "uv.lock": UV_LOCK,
+            "db.py": ENGINE,
         },
         "greenlet-in-uv-lock",
     ),
