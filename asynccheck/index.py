@@ -29,6 +29,10 @@ class Index:
             parts = facts.module.split(".")
             for start in range(len(parts)):
                 self.modules.setdefault(".".join(parts[start:]), facts)
+        names = [facts.module for facts in all_facts]
+        self.ambiguous = (
+            {name for name in names if names.count(name) > 1} if len(set(names)) < len(names) else set()
+        )
         self.async_engine = any(facts.async_engine for facts in all_facts)
         self.backends = set().union(*(facts.backends for facts in all_facts))
         self.tests = [facts.test for facts in all_facts if facts.test]

@@ -23,12 +23,18 @@ SYNC_DRIVERS = {
 }
 
 
+def _has_sync_driver(backend: str, declared: set[str]) -> bool:
+    """A sync driver among the packages, builds of psycopg included (aws-psycopg2, psycopg2-binary)."""
+    drivers = SYNC_DRIVERS.get(backend, set())
+    return any(name in drivers or (backend == "postgresql" and "psycopg" in name) for name in declared)
+
+
 def check(module: Module, index: Index) -> Iterator[Finding]:
     facts = index.modules.get(module.name)
     if facts is None or not facts.alembic_env or not index.async_engine or index.sync_engine_outside:
         return
     servers = index.backends - {"sqlite"}
-    if not index.backends or any(SYNC_DRIVERS.get(backend, set()) & index.declared for backend in servers):
+    if not index.backends or any(_has_sync_driver(backend, index.declared) for backend in servers):
         return  # SQLite, or a sync driver is still installed: the sync engine works
     if not servers:
         return

@@ -25,10 +25,10 @@ def check(module: Module, index: Index) -> Iterator[Finding]:
             continue
         source = _absolute(module, node)
         facts = index.modules.get(source) if source else None
-        if facts is None or facts.dynamic:
-            continue
-        if facts.module != source and (not node.level and "." not in source):
-            continue  # a one-part name found only as the tail of a project module: may be a package
+        if facts is None or facts.dynamic or facts.module != source or source in index.ambiguous:
+            continue  # not a module of the project by its full name, or two modules have that name
+        if node.level and not _beside(module, node, facts.path):
+            continue  # the relative import names another file than the one found by that name
         for alias in node.names:
             name = alias.name
             if name == "*" or name in facts.exports or f"{facts.module}.{name}" in index.modules:
@@ -51,6 +51,16 @@ def _absolute(module: Module, node: ast.ImportFrom) -> str:
         parts = parts[:-1]
     parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
     return ".".join([*parts, *([node.module] if node.module else [])])
+
+
+def _beside(module: Module, node: ast.ImportFrom, found: str) -> bool:
+    """The module found is the file the relative import names, counted from the importing file's folder."""
+    folder = module.path.rsplit("/", 1)[0] if "/" in module.path else "."
+    for _ in range(node.level - 1):
+        folder = folder.rsplit("/", 1)[0] if "/" in folder else "."
+    stem = f"{folder}/{node.module.replace('.', '/')}" if node.module else folder
+    stem = stem.removeprefix("./")
+    return found.removeprefix("./") in (f"{stem}.py", f"{stem}/__init__.py")
 
 
 def _guarded(module: Module) -> set[int]:
