@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from asynccheck.kinds import CONNECTION, ENGINE, SESSION, Kind, value_of
 from asynccheck.patterns import is_entity
-from asynccheck.source import Call, Function, Module
+from asynccheck.source import Call, Function, Module, dotted_name
 
 THREAD = "or run it in a worker thread: `await anyio.to_thread.run_sync(...)` (or `run_in_threadpool`)"
 HTTP = "use httpx.AsyncClient and await it"
@@ -50,13 +50,64 @@ PASSLIB_HASH = "passlib.hash."
 HASH_METHODS = {"hash", "verify", "encrypt", "verify_and_update", "using"}
 
 # What blocks among the methods of an object of these kinds (kinds.BLOCKING_CLASSES makes them).
-ALL = frozenset({"*"})
 METHODS: dict[str, tuple[frozenset[str], str]] = {
     "CryptContext": (frozenset({"hash", "verify", "verify_and_update", "encrypt"}), HASHING),
     "PasswordHasher": (frozenset({"hash", "verify"}), HASHING),
-    "smtplib.SMTP": (ALL, SMTP),
+    "smtplib.SMTP": (
+        frozenset(
+            {"sendmail", "send_message", "login", "starttls", "ehlo", "helo", "connect", "quit", "noop"}
+        ),
+        SMTP,
+    ),
     "emails.Message": (frozenset({"send"}), SMTP),
-    "redis.Redis": (ALL, REDIS),  # every method but NOT_REDIS_IO
+    "redis.Redis": (
+        frozenset(
+            {
+                "get",
+                "set",
+                "setex",
+                "setnx",
+                "getset",
+                "mget",
+                "mset",
+                "delete",
+                "exists",
+                "expire",
+                "ttl",
+                "incr",
+                "incrby",
+                "decr",
+                "hget",
+                "hset",
+                "hgetall",
+                "hdel",
+                "hincrby",
+                "lpush",
+                "rpush",
+                "lpop",
+                "rpop",
+                "lrange",
+                "sadd",
+                "srem",
+                "smembers",
+                "sismember",
+                "zadd",
+                "zrange",
+                "zrem",
+                "zscore",
+                "publish",
+                "keys",
+                "scan",
+                "ping",
+                "flushdb",
+                "execute",
+                "eval",
+                "xadd",
+                "xread",
+            }
+        ),
+        REDIS,
+    ),
     "requests.Session": (frozenset(HTTP_METHODS) | {"send"}, HTTP),
     "httpx.Client": (frozenset(HTTP_METHODS) | {"send"}, HTTP),
     "Celery": (frozenset({"send_task"}), CELERY),
@@ -110,7 +161,7 @@ METHODS: dict[str, tuple[frozenset[str], str]] = {
     ENGINE: (frozenset({"connect", "begin", "dispose", "raw_connection"}), SQL),
     CONNECTION: (frozenset({"execute", "scalars", "scalar", "commit", "rollback", "exec_driver_sql"}), SQL),
 }
-NOT_REDIS_IO = {"pipeline", "pubsub", "lock", "connection_pool", "get_connection_kwargs"}
+METHOD_NAMES = frozenset().union(*(methods for methods, _ in METHODS.values()))
 CELERY_SENDS = {"delay", "apply_async"}
 
 
@@ -128,7 +179,9 @@ class Candidate:
 
 
 def _text(node: ast.Call) -> str:
-    text = ast.unparse(node.func)
+    text = dotted_name(node.func) or (
+        f"....{node.func.attr}" if isinstance(node.func, ast.Attribute) else "..."
+    )
     return f"{text if len(text) <= 40 else '...' + text[-37:]}()"
 
 
@@ -163,6 +216,8 @@ def candidate_of(module: Module, call: Call, own_sql: bool) -> Candidate | None:
     receiver = node.func.value
     if method == "query" and own_sql and node.args and is_entity(node.args[0]):
         return Candidate(*at, SQL)
+    if method not in METHOD_NAMES:
+        return None
     kind = value_of(module, receiver, function)  # also Path("a").read_text()
     if kind is None:
         return None
@@ -178,6 +233,4 @@ def fix_of(candidate: Candidate, kind: str | None, celery_task: bool) -> str | N
     if kind is None or kind not in METHODS:
         return None
     methods, fix = METHODS[kind]
-    if methods is ALL:
-        return None if candidate.method in NOT_REDIS_IO or candidate.method.startswith("_") else fix
     return fix if candidate.method in methods else None

@@ -191,25 +191,40 @@ def _function(module: Module, function: Function) -> FunctionFacts:
 
 
 def _exports(module: Module) -> tuple[set[str], bool]:
-    """Every name a module binds at its top level (in if/try/with/for blocks too, by any assignment), and
-    the names its functions declare global; and whether it has names the checker cannot list."""
+    """Every name a module binds at its top level (in if/try/with/for/while blocks too, by any assignment),
+    and the names its functions declare global; and whether it has names the checker cannot list."""
     names = set(module.defined) | set(module.imports)
     dynamic = "__getattr__" in module.defined
-    stack: list[ast.AST] = list(module.tree.body)
+    stack: list[ast.stmt] = list(module.tree.body)
     while stack:
         node = stack.pop()
+        targets: list[ast.expr] = []
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             names.add(node.name)
-            continue
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
+        elif isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign | ast.For | ast.AsyncFor):
+            targets = [node.target]
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
         elif isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
             dynamic = True
-        elif isinstance(node, ast.alias):
-            names.add((node.asname or node.name).partition(".")[0])
-        elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((alias.asname or alias.name).partition(".")[0] for alias in node.names)
+        for target in targets:
+            names.update(name.id for name in ast.walk(target) if isinstance(name, ast.Name))
+        for block_name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            block = getattr(node, block_name, None)
+            if block and not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                stack.extend(block)
+        if isinstance(node, ast.ExceptHandler) and node.name:
             names.add(node.name)
-        stack.extend(ast.iter_child_nodes(node))
+    if ":=" in module.text or "match " in module.text:  # walrus and match bindings: anywhere at top level
+        for node in ast.walk(module.tree):
+            if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+                names.add(node.target.id)
+            elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
+                names.add(node.name)
     if "global " in module.text:
         for node in ast.walk(module.tree):
             if isinstance(node, ast.Global):

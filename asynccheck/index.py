@@ -61,6 +61,28 @@ class Index:
         self.sync_engine_outside = any(
             facts.sync_engine and not facts.alembic_env and facts.test is None for facts in all_facts
         )
+        # Prefilters by a call's last name: what may be a coroutine function of the project, what may block
+        entries = [
+            (key.rpartition(".")[2], entry) for facts in all_facts for key, entry in facts.functions.items()
+        ]
+        self.async_names = {name for name, entry in entries if entry.is_async}
+        self.blocking_names = {name for name, entry in entries if not entry.is_async and entry.blocking}
+        for _ in range(3):  # helpers that call those, a few levels up
+            self.blocking_names |= {
+                name
+                for name, entry in entries
+                if not entry.is_async
+                and any(callee.rpartition(".")[2] in self.blocking_names for callee in entry.callees)
+            }
+        self._fields: dict[str, set[str]] = {}
+        # relationship attributes that load lazily, anywhere (AC404 looks no further without one)
+        self.lazy_names = {
+            name
+            for facts in all_facts
+            for relationships in facts.relationships.values()
+            for name, lazy in relationships.items()
+            if lazy in ("<missing>", "select", True)
+        }
         self._chains: dict[tuple[str, str], list[str] | None] = {}
 
     def resolve(self, qualname: str | None, depth: int = 0) -> tuple[Facts, str] | None:
@@ -193,13 +215,20 @@ class Index:
 
     def fields(self, qualname: str, depth: int = 0) -> set[str]:
         """Every annotated attribute of a class of the project and of its bases."""
+        if depth == 0:
+            if qualname not in self._fields:
+                self._fields[qualname] = self._all_fields(qualname)
+            return self._fields[qualname]
+        return self._all_fields(qualname, depth)
+
+    def _all_fields(self, qualname: str, depth: int = 0) -> set[str]:
         found = self.resolve(qualname)
         if found is None or depth > 8:
             return set()
         facts, name = found
         result = set(facts.fields.get(name, ()))
         for base in facts.schemas.get(name, ([], {}))[0]:
-            result |= self.fields(base, depth + 1)
+            result |= self._all_fields(base, depth + 1)
         return result
 
     def relationships(self, qualname: str | None) -> dict[str, str | bool | None]:
@@ -283,7 +312,12 @@ class Index:
         return result
 
     def target(self, module: Module, call: Call) -> tuple[Facts, str, FunctionFacts] | None:
-        """The function or method of the project a call calls, when the checker can tell."""
+        """The function or method of the project a call calls, when the checker can tell (once a call)."""
+        if not call.target_known:
+            call.target, call.target_known = self._target(module, call), True
+        return call.target  # type: ignore[return-value]
+
+    def _target(self, module: Module, call: Call) -> tuple[Facts, str, FunctionFacts] | None:
         found = self.function(module.callee(call))
         if found is not None:
             return found

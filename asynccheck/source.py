@@ -66,6 +66,8 @@ class Call:
     deferred: bool = False  # in a lambda: runs when the lambda is called, wherever that is
     callee: str | None = field(default=None, init=False)  # set by Module.callee()
     callee_known: bool = field(default=False, init=False)
+    target: object = field(default=None, init=False)  # set by Index.target(): what it calls, if known
+    target_known: bool = field(default=False, init=False)
 
 
 @dataclass(eq=False)
@@ -142,6 +144,14 @@ class Module:
         elif head in self.defined:
             head = f"{self.name}.{head}" if self.name else head
         return f"{head}.{rest}" if rest else head
+
+
+def last_name(call: ast.Call) -> str:
+    """`get` for `crud.item.get(...)` and for `get(...)`."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
 
 
 def dotted_name(expr: ast.expr) -> str | None:

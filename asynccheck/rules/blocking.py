@@ -7,7 +7,7 @@ from asynccheck.blocking import candidates
 from asynccheck.index import Index
 from asynccheck.kinds import SYNC
 from asynccheck.report import Finding
-from asynccheck.source import Module
+from asynccheck.source import Module, last_name
 
 DIRECT = "`{call}` blocks the event loop inside async def `{name}`: {fix}"
 THROUGH = "`{call}` inside async def `{name}` blocks the event loop: {chain}; {fix}"
@@ -27,7 +27,7 @@ def check(module: Module, index: Index) -> Iterator[Finding]:
                 message = DIRECT.format(call=candidate.text, name=function.name, fix=fix)
                 yield module.finding_at(candidate.line, candidate.col, "AC507", message)
         for call in function.calls:
-            if call.awaited or call.deferred:
+            if call.awaited or call.deferred or last_name(call.node) not in index.blocking_names:
                 continue
             target = index.target(module, call)
             if target is None or target[2].is_async:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from asynccheck.index import Index
 from asynccheck.report import Finding
-from asynccheck.source import Call, Function, Module
+from asynccheck.source import Call, Function, Module, last_name
 
 NOT_AWAITED = "`{call}` is not awaited: {target} ({path}:{line}) is async def, so this {use}; {fix}"
 USES = {
@@ -24,7 +24,7 @@ AT_IMPORT = "run it with `asyncio.run(...)` or await it in an async def"
 def check(module: Module, index: Index) -> Iterator[Finding]:
     parents: dict[int, ast.AST] | None = None
     for call in module.calls:
-        if call.awaited or call.handed_on or call.deferred:
+        if call.awaited or call.handed_on or call.deferred or last_name(call.node) not in index.async_names:
             continue
         target = index.target(module, call)
         if target is None:

@@ -95,8 +95,10 @@ def unloaded(module: Module, index: Index) -> Iterator[Finding]:
             continue
         fields: dict[str, str] = {}
         for model in models:
-            for name in index.fields(model):
+            for name in index.fields(model) & index.lazy_names:
                 fields.setdefault(name, model)
+        if not fields:
+            continue
         eager = {
             arg.attr
             for call in function.calls
