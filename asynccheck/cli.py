@@ -23,7 +23,8 @@ nothing to do until they parse, and JSON gives "completed": null and "nothing_to
 the first stage with a finding in the files that were checked.
 
 Each finding is an error (the app is wrong, or fails once async) or advice, marked "(advice)" and listed
-after the errors; the stages are judged by errors only.
+after the errors; the stages are judged by errors only, and the summary ends with "advice for: ..." naming
+the stages that have advice.
 Settings: [tool.asynccheck] in pyproject.toml (select, ignore, exclude, per-file-ignores); `# noqa: AC401`
 (or a prefix: `# noqa: AC`) at the end of a line hides that line's findings of those codes.
 

@@ -19,6 +19,16 @@ def text(report: Report) -> str:
 
 
 def summary(report: Report) -> str:
+    return _verdict(report) + _advice(report)
+
+
+def _advice(report: Report) -> str:
+    """The stages with advice: done as far as errors go, with something still worth a look."""
+    stages = sorted({f"{finding.stage:02d}" for finding in report.advice})
+    return f"; advice for: {' '.join(stages)}" if stages and not report.out_of_scope else ""
+
+
+def _verdict(report: Report) -> str:
     if report.out_of_scope:
         return f"out of scope: {report.out_of_scope}"
     if not report.checked:
@@ -36,7 +46,8 @@ def summary(report: Report) -> str:
         completed = " ".join(report.completed) or "none"
     if report.next is None:
         if report.completed is None:
-            return f"completed: {completed}; no finding in the files checked"
+            nothing = "no error" if report.advice else "no finding"
+            return f"completed: {completed}; {nothing} in the files checked"
         return f"completed: {completed}: every stage is complete"
     title = STAGES[int(report.next)].title
     line = f"completed: {completed}; next: {report.next} ({title[0].upper()}{title[1:]})"

@@ -51,14 +51,15 @@ def test_advice_comes_after_the_errors_and_holds_no_stage_back(run, tmp_path):
         OLD_SETTINGS_LINE.replace(":1:22:", ":2:22:"),
         "main.py:1:1: AC001 (advice) `sqlalchemy.future` is a leftover of SQLAlchemy 1.4: import select from "
         "sqlalchemy -> MIGRATION.md#mistakes-in-the-tutorial",
-        "completed: none; next: 00 (The synchronous baseline); nothing to do yet for: 01 02 03 04 05 06 07",
+        "completed: none; next: 00 (The synchronous baseline); nothing to do yet for: 01 02 03 04 05 06 07; "
+        "advice for: 00",
         "checked 2 Python files: 1 error (by stage 00: 1), 1 advice (by stage 00: 1)",
     ]
     write_app(tmp_path, {**GOOD, "main.py": "from sqlalchemy.future import select\n"})
     result = run(".", cwd=tmp_path)
     assert result.code == 1
     assert result.out.splitlines()[-2:] == [
-        "completed: 00 01 02 03 04 05 06 07: every stage is complete",
+        "completed: 00 01 02 03 04 05 06 07: every stage is complete; advice for: 00",
         "checked 2 Python files: 1 advice (by stage 00: 1)",
     ]
     document = json.loads(run("--format", "json", ".", cwd=tmp_path).out)
@@ -228,7 +229,7 @@ def test_a_file_that_does_not_parse_leaves_the_completed_stages_unknown(run, tmp
     summary = result.out.splitlines()[-2]
     assert summary == (
         "completed: unknown (1 file checked only in part), THE VERDICT IS INCOMPLETE; "
-        "next: 01 (Install the async drivers)"
+        "next: 01 (Install the async drivers); advice for: 04"
     )
     document = json.loads(run("--format", "json", ".", cwd=app).out)
     assert (document["completed"], document["next"], document["nothing_to_do_yet"]) == (None, "01", None)

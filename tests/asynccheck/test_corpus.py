@@ -49,7 +49,7 @@ def test_routing_session(run, text_snapshot):
     code, text = output(run, "routing_session")
     assert code == 1  # one piece of advice
     assert "AC204" not in text and "AC102" not in text
-    assert "completed: 00 01 02 03 04 05 06 07: every stage is complete" in text
+    assert "completed: 00 01 02 03 04 05 06 07: every stage is complete; advice for: 02" in text
     assert text == text_snapshot
 
 
