@@ -120,8 +120,8 @@ def facts(module: Module) -> Facts:
     )
     found.dependencies = patterns.dependencies(module)
     found.handlers = patterns.registered_handlers(module)
-    for name, node in module.classes.items():
-        _class(module, name, node, found)
+    for name, class_node in module.classes.items():
+        _class(module, name, class_node, found)
     for call in module.calls_named(*EAGER_OPTIONS):
         for arg in call.node.args:
             if isinstance(arg, ast.Attribute):
@@ -195,7 +195,7 @@ def _exports(module: Module) -> tuple[set[str], bool]:
     and the names its functions declare global; and whether it has names the checker cannot list."""
     names = set(module.defined) | set(module.imports)
     dynamic = "__getattr__" in module.defined
-    stack: list[ast.stmt] = list(module.tree.body)
+    stack: list[ast.AST] = list(module.tree.body)
     while stack:
         node = stack.pop()
         targets: list[ast.expr] = []
@@ -220,15 +220,15 @@ def _exports(module: Module) -> tuple[set[str], bool]:
         if isinstance(node, ast.ExceptHandler) and node.name:
             names.add(node.name)
     if ":=" in module.text or "match " in module.text:  # walrus and match bindings: anywhere at top level
-        for node in ast.walk(module.tree):
-            if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-                names.add(node.target.id)
-            elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
-                names.add(node.name)
+        for inner in ast.walk(module.tree):
+            if isinstance(inner, ast.NamedExpr) and isinstance(inner.target, ast.Name):
+                names.add(inner.target.id)
+            elif isinstance(inner, ast.MatchAs | ast.MatchStar) and inner.name:
+                names.add(inner.name)
     if "global " in module.text:
-        for node in ast.walk(module.tree):
-            if isinstance(node, ast.Global):
-                names.update(node.names)
+        for inner in ast.walk(module.tree):
+            if isinstance(inner, ast.Global):
+                names.update(inner.names)
     return names, dynamic
 
 

@@ -59,7 +59,9 @@ def check(module: Module, index: Index) -> Iterator[Finding]:
         elif matches(callee, SESSIONMAKER) or matches(callee, ASYNC_SESSIONMAKER):
             yield from _factory(module, index, call, callee, configured)
     read = index.read_after_commit
-    for call in module.calls_named("Session", "AsyncSession") if read else ():
+    if read is None:
+        return
+    for call in module.calls_named("Session", "AsyncSession"):
         node = call.node
         if module.callee(call) in SQLMODEL_SESSIONS and node.args and not has_star_kwargs(node):
             expire = keyword(node, "expire_on_commit")

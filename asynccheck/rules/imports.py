@@ -65,7 +65,7 @@ def _beside(module: Module, node: ast.ImportFrom, found: str) -> bool:
 
 def _guarded(module: Module) -> set[int]:
     """Imports that may fail on purpose: in a try block, or under `if TYPE_CHECKING:`."""
-    found = set()
+    found: set[int] = set()
     for node in ast.walk(module.tree):
         body: list[ast.stmt] = []
         if isinstance(node, ast.Try):
