@@ -75,7 +75,7 @@ class Facts:
     eager: set[str] = field(default_factory=set)  # relationship attributes named in eager-load options
     read_after_commit: tuple[int, str] | None = None  # (line, text) of an attribute read after commit()
     libraries: set[str] = field(default_factory=set)  # top-level packages imported
-    exec_calls: bool = False  # calls `.exec(...)` (SQLModel's session)
+    exec_calls: bool = False  # awaits `session.exec(...)` (SQLModel's AsyncSession)
     configured: set[str] = field(default_factory=set)  # factories bound later: `X.configure(bind=...)`
     exports: set[str] = field(default_factory=set)  # every name bound at module level, however
     dynamic: bool = False  # a star import or a module __getattr__: the checker cannot list its names
@@ -128,7 +128,7 @@ def facts(module: Module) -> Facts:
                 found.eager.add(arg.attr)
             elif isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 found.eager.add(arg.value.rpartition(".")[2])
-    found.exec_calls = bool(module.calls_named("exec"))
+    found.exec_calls = any(call.awaited for call in module.calls_named("exec"))  # `await session.exec(...)`
     for call in module.calls_named("configure"):
         func = call.node.func
         if isinstance(func, ast.Attribute) and patterns.keyword(call.node, "bind") is not None:

@@ -4,6 +4,7 @@ workers and test factories that import them fail with ImportError, which no rout
 
 import ast
 from collections.abc import Iterator
+from pathlib import Path
 
 from asynccheck.index import Index
 from asynccheck.report import Finding
@@ -37,6 +38,8 @@ def check(module: Module, index: Index) -> Iterator[Finding]:
                 guarded = _guarded(module)
             if id(node) in guarded:
                 break
+            if _on_disk(facts.path, name):
+                continue  # a module the checker did not read: an extension module, a generated file
             hint = SCRIPT if name in SYNC_NAMES else OTHER
             yield module.finding(
                 alias, "AC509", MISSING.format(name=name, source=facts.module, path=facts.path, hint=hint)
@@ -61,6 +64,14 @@ def _beside(module: Module, node: ast.ImportFrom, found: str) -> bool:
     stem = f"{folder}/{node.module.replace('.', '/')}" if node.module else folder
     stem = stem.removeprefix("./")
     return found.removeprefix("./") in (f"{stem}.py", f"{stem}/__init__.py")
+
+
+def _on_disk(package_init: str, name: str) -> bool:
+    """Something named `name` beside a package's __init__.py (name.so, name.pyi, a folder)."""
+    path = Path(package_init)
+    if path.name != "__init__.py":
+        return False
+    return any(path.parent.glob(f"{name}.*")) or (path.parent / name).exists()
 
 
 def _guarded(module: Module) -> set[int]:
