@@ -263,6 +263,25 @@ NEW_CASES = [
         },
         "sync-app",
     ),
+    # advice only where the source shows the problem (issue 21)
+    silent(
+        "AC401",
+        {
+            "models.py": MODELS,
+            "crud.py": "from sqlalchemy.orm import joinedload\nOPTIONS = [joinedload(Post.author)]\n",
+        },
+        "eager-loaded-where-used",
+    ),
+    silent(
+        "AC703",
+        {"tests/test_app.py": "def test_x():\n    pass\n", "requirements-dev.txt": "pytest\npyleak\n"},
+        "detector-in-requirements",
+    ),
+    silent(
+        "AC703",
+        {"tests/conftest.py": "import asyncio\nasyncio.get_event_loop().set_debug(True)\n"},
+        "asyncio-debug-mode",
+    ),
     # 07: single files cannot tell about tests (advice)
     fires("AC704", {"main.py": "app = None\n", CHECK: "main.py"}, "single-file"),
     silent("AC704", {"main.py": "app = None\n", "tests/test_app.py": "def test_x():\n    pass\n"}, "folder"),
