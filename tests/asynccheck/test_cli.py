@@ -276,3 +276,41 @@ def test_project_rules_when_one_file_parsed(run, tmp_path):
     codes = [line.split()[1] for line in result.out.splitlines() if ": AC" in line]
     assert codes == ["AC701", "AC103"]  # the error, then the advice
     assert "checked 1 Python file: 1 error (by stage 07: 1), 1 advice (by stage 01: 1)" in result.out
+
+
+DATABASES_APP = {
+    "requirements.txt": "fastapi\ndatabases[asyncpg]\nsqlalchemy\n",
+    "main.py": """
+        import databases
+        import sqlalchemy
+        from fastapi import FastAPI
+
+        database = databases.Database("postgresql://app@db/app")
+        metadata = sqlalchemy.MetaData()
+        notes = sqlalchemy.Table("notes", metadata, sqlalchemy.Column("id", sqlalchemy.Integer))
+        app = FastAPI()
+
+        @app.get("/notes")
+        async def read_notes():
+            return await database.fetch_all(notes.select())
+    """,
+}
+
+
+def test_an_app_on_the_databases_library_is_out_of_scope(run, tmp_path):
+    """No SQLAlchemy session anywhere: the migration does not apply, and no stage finding is invented."""
+    result = run(".", cwd=write_app(tmp_path, DATABASES_APP))
+    assert result.code == 0
+    assert result.out.splitlines()[0] == (
+        "out of scope: the app reaches its database through the `databases` library, not SQLAlchemy's ORM "
+        "sessions: the migration this checker follows (sync sessions to AsyncSession) does not apply, and it "
+        "has nothing to judge"
+    )
+    document = json.loads(run("--format", "json", ".", cwd=tmp_path).out)
+    assert (document["findings"], document["completed"], document["next"]) == ([], None, None)
+    assert document["out_of_scope"].startswith("the app reaches its database through the `databases` library")
+
+
+def test_an_orm_app_that_imports_asyncpg_is_in_scope(run, tmp_path):
+    files = {**DATABASES_APP, "db.py": "import asyncpg\nfrom sqlalchemy.orm import Session\n"}
+    assert not run(".", cwd=write_app(tmp_path, files)).out.startswith("out of scope")
