@@ -161,8 +161,12 @@ METHODS: dict[str, tuple[frozenset[str], str]] = {
     ENGINE: (frozenset({"connect", "begin", "dispose", "raw_connection"}), SQL),
     CONNECTION: (frozenset({"execute", "scalars", "scalar", "commit", "rollback", "exec_driver_sql"}), SQL),
 }
-METHOD_NAMES = frozenset().union(*(methods for methods, _ in METHODS.values()))
 CELERY_SENDS = {"delay", "apply_async"}
+METHOD_NAMES = frozenset().union(*(methods for methods, _ in METHODS.values()))
+# The last names of every call a candidate can be (Module.calls_named finds them all at once).
+NAMES = tuple(
+    {name.rpartition(".")[2] for name in FUNCTIONS} | HASH_METHODS | CELERY_SENDS | METHOD_NAMES | {"query"}
+)
 
 
 @dataclass(frozen=True)
@@ -188,8 +192,15 @@ def _text(node: ast.Call) -> str:
 def candidates(module: Module, function: Function, own_sql: bool) -> list[Candidate]:
     """The calls in a function that may block. own_sql: include sync session and engine calls (for a
     helper; inside an async def AC503 reports them)."""
+    if module.by_function is None:
+        module.by_function = {}
+        for call in module.calls_named(*NAMES):
+            if call.function is not None:
+                module.by_function.setdefault(id(call.function), []).append(call)
+        for calls in module.by_function.values():
+            calls.sort(key=lambda call: (call.node.lineno, call.node.col_offset))
     found = []
-    for call in function.calls:
+    for call in module.by_function.get(id(function), ()):
         if call.awaited or call.deferred:
             continue
         candidate = candidate_of(module, call, own_sql)

@@ -90,6 +90,7 @@ class Module:
     kinds: dict[tuple[int | str, str], str | None] = field(default_factory=dict)
     by_name: dict[str, list[Call]] | None = None  # see calls_named()
     text: str = ""  # the whole source
+    by_function: dict[int, list[Call]] | None = None  # blocking.candidates(): calls by name, per function
     skipped: list[tuple[int, int, str]] = field(default_factory=list)  # left out: (line, col, why)
 
     def col(self, node: Located) -> int:

@@ -87,7 +87,12 @@ UNLOADED = (
 def unloaded(module: Module, index: Index) -> Iterator[Finding]:
     """AC404: a query whose result a response model serializes, selecting a class whose relationship that
     model reads, with no eager-load option for it in the same function."""
+    if not index.lazy_names:
+        return
+    querying = {id(call.function) for call in module.calls_named("select", "query") if call.function}
     for function in module.functions:
+        if id(function) not in querying:
+            continue
         own = response_models(module, function) if route_decorators(function) else []
         called_from = index.route_models.get(index.canonical(function.qualname) or "", set())
         models = [*own, *sorted(called_from)]
