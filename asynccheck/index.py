@@ -84,6 +84,7 @@ class Index:
             if lazy in ("<missing>", "select", True)
         }
         self._chains: dict[tuple[str, str], list[str] | None] = {}
+        self._settle(all_facts)
 
     def resolve(self, qualname: str | None, depth: int = 0) -> tuple[Facts, str] | None:
         """The module that defines a name, following imports from module to module."""
@@ -205,6 +206,17 @@ class Index:
             return None
         facts, name = found
         return facts.relationships.get(name, {}).get(attribute)
+
+    def _settle(self, all_facts: list[Facts]) -> None:
+        """Follow every helper that may block once, here, and keep only the answers: the index goes to each
+        worker process, and the calls of every function would double its size."""
+        for facts in all_facts:
+            for key, entry in facts.functions.items():
+                if not entry.is_async and key.rpartition(".")[2] in self.blocking_names:
+                    self.chain(facts, key)
+        for facts in all_facts:
+            for entry in facts.functions.values():
+                entry.blocking, entry.callees = [], []
 
     def class_of(self, qualname: str | None) -> str | None:
         """The canonical name of a class of the project ("app.crud.base.CRUDBase"), or None."""
