@@ -195,7 +195,13 @@ def _exports(module: Module) -> tuple[set[str], bool]:
     and the names its functions declare global; and whether it has names the checker cannot list."""
     names = set(module.defined) | set(module.imports)
     dynamic = "__getattr__" in module.defined
-    stack: list[ast.AST] = list(module.tree.body)
+    simple = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.Expr, ast.Pass)
+    stack: list[ast.AST] = [
+        node
+        for node in module.tree.body
+        if not isinstance(node, simple)  # already in defined and imports
+        and not (isinstance(node, ast.Assign | ast.AnnAssign) and _plain_target(node))
+    ]
     while stack:
         node = stack.pop()
         targets: list[ast.expr] = []
@@ -230,6 +236,11 @@ def _exports(module: Module) -> tuple[set[str], bool]:
             if isinstance(inner, ast.Global):
                 names.update(inner.names)
     return names, dynamic
+
+
+def _plain_target(node: ast.Assign | ast.AnnAssign) -> bool:
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return all(isinstance(target, ast.Name) for target in targets)
 
 
 def _read_after_commit(module: Module) -> tuple[int, str] | None:
