@@ -37,13 +37,17 @@ BACKREF_STRING = (
 
 def check(module: Module, index: Index) -> Iterator[Finding]:
     yield from unloaded(module, index)
+    attributes: dict[int, str] | None = None
     for call in module.calls_named("relationship", "backref", "Relationship"):
         node = call.node
         lazy = lazy_of(node, module.callee(call))
-        if lazy is None or isinstance(lazy, ast.AST) or lazy in SAFE:
+        if lazy is not None and lazy != "dynamic" and index.eager:
+            attributes = attributes if attributes is not None else _attributes(module)
+            eager = attributes.get(id(node)) in index.eager  # eager-loaded where used, as the source shows
+        else:
+            eager = False
+        if lazy is None or isinstance(lazy, ast.AST) or lazy in SAFE or eager:
             pass
-        elif lazy != "dynamic" and _attribute(module, node) in index.eager:
-            pass  # eager-loaded where it is used, as the source shows
         elif lazy == "dynamic":
             yield module.finding(node, "AC402", DYNAMIC)
         else:
@@ -65,14 +69,16 @@ def check(module: Module, index: Index) -> Iterator[Finding]:
                 yield module.finding(backref, "AC403", BACKREF_STRING.format(name=backref.value))
 
 
-def _attribute(module: Module, node: ast.Call) -> str | None:
-    """The class attribute a relationship() is assigned to."""
+def _attributes(module: Module) -> dict[int, str]:
+    """The class attribute each call in a class body is assigned to, by the call's id."""
+    found = {}
     for cls in module.classes.values():
         for statement in cls.body:
-            if isinstance(statement, ast.Assign | ast.AnnAssign) and statement.value is node:
+            if isinstance(statement, ast.Assign | ast.AnnAssign) and statement.value is not None:
                 target = statement.targets[0] if isinstance(statement, ast.Assign) else statement.target
-                return target.id if isinstance(target, ast.Name) else None
-    return None
+                if isinstance(target, ast.Name):
+                    found[id(statement.value)] = target.id
+    return found
 
 
 LAZY_LOADING = {MISSING, "select", True}
