@@ -169,7 +169,7 @@ NAMES = tuple(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A call that blocks, if `kind` (None: certainly) evaluates to one of METHODS' kinds for `method`."""
 

@@ -33,7 +33,7 @@ EAGER_OPTIONS = {
 }  # fmt: skip
 
 
-@dataclass
+@dataclass(slots=True)
 class FunctionFacts:
     """A module-level function or a method of a module-level class, as calls to it from elsewhere see it."""
 
@@ -77,7 +77,7 @@ class Facts:
     libraries: set[str] = field(default_factory=set)  # top-level packages imported
     exec_calls: bool = False  # awaits `session.exec(...)` (SQLModel's AsyncSession)
     configured: set[str] = field(default_factory=set)  # factories bound later: `X.configure(bind=...)`
-    exports: set[str] = field(default_factory=set)  # every name bound at module level, however
+    exports: set[str] = field(default_factory=set)  # names bound at module level besides defined and imports
     dynamic: bool = False  # a star import or a module __getattr__: the checker cannot list its names
     lifespan: bool = False  # gives an app a lifespan (FastAPI(lifespan=...), ...) or startup handlers
     app: tuple[int, int] | None = None  # where it makes a FastAPI app (not in a test module)
@@ -137,6 +137,7 @@ def facts(module: Module) -> Facts:
                 found.configured.add(qualname)
     found.read_after_commit = _read_after_commit(module)
     found.exports, found.dynamic = _exports(module)
+    found.exports -= found.defined | found.imports.keys()
     found.orm = any(name.startswith(ORM_MODULES) for name in module.imports.values()) or any(
         isinstance(node, ast.ImportFrom) and (node.module or "").startswith(ORM_MODULES)
         for node in module.import_nodes

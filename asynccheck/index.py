@@ -214,9 +214,15 @@ class Index:
             for key, entry in facts.functions.items():
                 if not entry.is_async and key.rpartition(".")[2] in self.blocking_names:
                     self.chain(facts, key)
-        for facts in all_facts:
+        for facts in all_facts:  # what the rules ask of a def: does it block (it has a chain), is it a task
+            facts.functions = {
+                key: entry
+                for key, entry in facts.functions.items()
+                if entry.is_async or entry.task or self._chains.get((facts.module, key))
+            }
             for entry in facts.functions.values():
                 entry.blocking, entry.callees = [], []
+        self._chains = {key: chain for key, chain in self._chains.items() if chain}
 
     def class_of(self, qualname: str | None) -> str | None:
         """The canonical name of a class of the project ("app.crud.base.CRUDBase"), or None."""

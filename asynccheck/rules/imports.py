@@ -32,7 +32,9 @@ def check(module: Module, index: Index) -> Iterator[Finding]:
             continue  # the relative import names another file than the one found by that name
         for alias in node.names:
             name = alias.name
-            if name == "*" or name in facts.exports or f"{facts.module}.{name}" in index.modules:
+            if name == "*" or name in facts.defined or name in facts.imports or name in facts.exports:
+                continue
+            if f"{facts.module}.{name}" in index.modules:
                 continue
             if guarded is None:
                 guarded = _guarded(module)
