@@ -68,7 +68,9 @@ CODES = {
     "AC005": Code(LEGACY_QUERIES, "Query.get(), which warns LegacyAPIWarning", ADVICE),
     "AC006": Code(_section(0), "a Pydantic model configured by a class Config", ADVICE),
     "AC007": Code(
-        _section(0), "a Pydantic 1 name imported from pydantic (BaseSettings, validator, ...)", ADVICE
+        _section(0),
+        "a deprecated Pydantic 1 name imported from pydantic (validator, root_validator, ...)",
+        ADVICE,
     ),
     "AC008": Code(_section(0), "BaseSettings imported from pydantic (PydanticImportError in Pydantic 2)"),
     "AC101": Code(_section(1), "no async database driver in the requirements"),
@@ -104,9 +106,9 @@ CODES = {
     "AC602": Code(MISTAKES, "an import of a name FastAPI does not have"),
     "AC603": Code(MISTAKES, "a handler named like FastAPI's own, which it then calls"),
     "AC701": Code(_section(7), "no test suite"),
-    "AC704": Code(_section(7), "single files given: whether the app has tests cannot be told", ADVICE),
     "AC702": Code(YOUR_OWN_TESTS, "tests that drive the app only through TestClient", ADVICE),
     "AC703": Code(YOUR_OWN_TESTS, "no blocking-call detector in the tests", ADVICE),
+    "AC704": Code(_section(7), "single files given: whether the app has tests cannot be told", ADVICE),
 }
 
 
