@@ -197,7 +197,7 @@ async def test_clients_that_never_read_hold_up_no_one(stage, tmp_path, harness_e
                 reader.sendall(request)  # and never reads a byte of the answers
                 readers.append(reader)
             try:
-                await asyncio.sleep(1)
+                await asyncio.sleep(3)  # until each of them waits to send an answer nobody reads
                 others = [("GET", "/api/posts/1", None), ("GET", "/", None)] * 5 + [
                     ("POST", "/api/posts", {"title": "Other", "content": "x", "user_id": 1})
                 ] * 5
