@@ -24,7 +24,7 @@ def enforce_foreign_keys(dbapi_connection, connection_record):
 # two halves, so that the waits cannot add up: at most WAIT for a session (main.py's MAX_SESSIONS, the pool),
 # then at most WAIT to connect and for each statement (another connection's lock, a server that stalls).
 # Without them a database that stalls stalls every request with it, with no answer at all.
-TIMEOUT = float(os.environ.get("DATABASE_TIMEOUT", "5"))  # seconds
+TIMEOUT = float(os.environ.get("DATABASE_TIMEOUT", "10"))  # seconds
 WAIT = TIMEOUT / 2
 if DATABASE_URL.startswith("sqlite"):
     # timeout: how long to wait for another connection's write lock ("database is locked" after that).

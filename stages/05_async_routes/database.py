@@ -28,7 +28,7 @@ ASYNC_DATABASE_URL = url.set(drivername=ASYNC_DRIVERS[url.get_backend_name()])
 # two halves, so that the waits cannot add up: at most WAIT for a session (main.py's MAX_SESSIONS, the pool),
 # then at most WAIT to connect and for each statement (another connection's lock, a server that stalls).
 # Without them a database that stalls stalls every request with it, with no answer at all.
-TIMEOUT = float(os.environ.get("DATABASE_TIMEOUT", "5"))  # seconds
+TIMEOUT = float(os.environ.get("DATABASE_TIMEOUT", "10"))  # seconds
 WAIT = TIMEOUT / 2
 
 # An async app holds a pooled connection for every request waiting on the database, not one per thread:
