@@ -3,7 +3,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from app.crud.base import CRUDBase
-from app.models import Item
+from app.models import Item, User
 from app.schemas import ItemCreate, ItemUpdate
 
 
@@ -12,12 +12,12 @@ class CRUDItem(CRUDBase[Item, ItemCreate, ItemUpdate]):
     load_options = (joinedload(Item.owner),)
 
     async def create_with_owner(self, db: AsyncSession, *, obj_in: ItemCreate, owner_id: int) -> Item:
-        db_obj = Item(**obj_in.model_dump(), owner_id=owner_id)
+        # ItemPublic shows the owner: it is set before the commit, so nothing is read after it. The
+        # request's session already holds the current user, and get() then sends no query.
+        owner = await db.get(User, owner_id)
+        db_obj = Item(**obj_in.model_dump(), owner=owner)
         db.add(db_obj)
         await db.commit()
-        await db.refresh(
-            db_obj, ["owner"]
-        )  # a refresh that names a relationship loads it, lazy="raise" or not
         return db_obj
 
     async def get_multi_by_owner(

@@ -21,7 +21,7 @@ class CRUDUser(CRUDBase[User, UserCreate, UserUpdate]):
         db_obj = User(**data, hashed_password=hashed_password)
         db.add(db_obj)
         await db.commit()
-        await db.refresh(db_obj)
+        # No refresh(): expire_on_commit=False keeps what was committed, and the flush read the new id.
         return db_obj
 
     async def update(self, db: AsyncSession, *, db_obj: User, obj_in: UserUpdate | dict[str, Any]) -> User:

@@ -33,7 +33,7 @@ class CRUDBase(Generic[ModelType, CreateSchemaType, UpdateSchemaType]):
         db_obj = self.model(**obj_in.model_dump())
         db.add(db_obj)
         await db.commit()
-        await db.refresh(db_obj)
+        # No refresh(): expire_on_commit=False keeps what was committed, and the flush read the new id.
         return db_obj
 
     async def update(
@@ -44,7 +44,6 @@ class CRUDBase(Generic[ModelType, CreateSchemaType, UpdateSchemaType]):
             setattr(db_obj, field, value)
         db.add(db_obj)
         await db.commit()
-        await db.refresh(db_obj)
         return db_obj
 
     async def remove(self, db: AsyncSession, *, id: int) -> ModelType | None:

@@ -28,7 +28,7 @@ class CRUDBase(Generic[ModelType, CreateSchemaType, UpdateSchemaType]):
         db_obj = self.model(**obj_in.model_dump())
         db.add(db_obj)
         db.commit()
-        db.refresh(db_obj)
+        # No refresh(): expire_on_commit=False keeps what was committed, and the flush read the new id.
         return db_obj
 
     def update(
@@ -39,7 +39,6 @@ class CRUDBase(Generic[ModelType, CreateSchemaType, UpdateSchemaType]):
             setattr(db_obj, field, value)
         db.add(db_obj)
         db.commit()
-        db.refresh(db_obj)
         return db_obj
 
     def remove(self, db: Session, *, id: int) -> ModelType | None:

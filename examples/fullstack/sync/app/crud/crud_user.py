@@ -18,7 +18,7 @@ class CRUDUser(CRUDBase[User, UserCreate, UserUpdate]):
         db_obj = User(**data, hashed_password=get_password_hash(obj_in.password))
         db.add(db_obj)
         db.commit()
-        db.refresh(db_obj)
+        # No refresh(): expire_on_commit=False keeps what was committed, and the flush read the new id.
         return db_obj
 
     def update(self, db: Session, *, db_obj: User, obj_in: UserUpdate | dict[str, Any]) -> User:
