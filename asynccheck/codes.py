@@ -105,9 +105,7 @@ CODES = {
     "AC202": Code(_section(2), "sessionmaker for AsyncSession instead of async_sessionmaker", ADVICE),
     "AC203": Code(EXPIRE_ON_COMMIT, "a session factory without expire_on_commit=False", ADVICE),
     "AC204": Code(_section(2), "a session factory without an engine"),
-    "AC205": Code(
-        SQLMODEL, "async_sessionmaker without SQLModel's AsyncSession, whose sessions call exec()"
-    ),
+    "AC205": Code(SQLMODEL, "async_sessionmaker without SQLModel's AsyncSession, whose sessions call exec()"),
     "AC301": Code(_section(3), "metadata.create_all() at import time"),
     "AC302": Code(_section(3), "on_event / startup and shutdown handlers instead of a lifespan", ADVICE),
     "AC303": Code(_section(3), "an async engine and an app without a lifespan that disposes it", ADVICE),

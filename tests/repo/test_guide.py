@@ -159,7 +159,7 @@ def test_a_page_missing_from_the_table_of_contents_or_too_long_is_reported():
 
 
 def test_a_new_asynccheck_code_gets_its_anchor(monkeypatch):
-    monkeypatch.setitem(codes.CODES, "AC799", (codes.YOUR_OWN_TESTS, "a made-up finding"))
+    monkeypatch.setitem(codes.CODES, "AC799", codes.Code(codes.YOUR_OWN_TESTS, "a made-up finding"))
     text = excerpts.codes_reference()
     assert '<a id="ac799"></a>\n\n### AC799: a made-up finding' in text
     assert codes.guide("AC799") == f"{codes.GUIDE}#ac799"
