@@ -113,6 +113,7 @@ def best_sync(data: Results, case: str, endpoint: str, c: int) -> Row | None:
         "final": data.row(case, endpoint, c, data.final),
         "final_over_best": over,
         "as_good": over <= AHEAD,
+        "verdict": verdict(over),
     }
 
 
