@@ -45,9 +45,9 @@ def sweep_case(
     plan: Plan, case: Case, repetition: int, progress: Progress, rtts: dict[str, list[float]]
 ) -> list[Run]:
     """One repetition on one database: every stage's plain server, all up at once, taking turns; then the
-    servers in the other configurations, a group at a time (bench/plan.py's Config.group), taking turns where
-    plan.measures says. Not all at once: with every server's pool open, PostgreSQL would run out of its 100
-    connections."""
+    servers in the other configurations, a group at a time (bench/plan.py's Config.group, group_of), taking
+    turns where plan.measures says. Not all at once on PostgreSQL: with every server's pool open, it would run
+    out of its 100 connections."""
     label = f"rep{repetition}"
     proxy = None
     runs: list[Run] = []
@@ -75,9 +75,9 @@ def sweep_case(
 
 
 def group_of(config: Config, case: Case) -> int:
-    """The servers up at once: plain's; on PostgreSQL each group of the other configurations, whose pools
-    together would exceed its connections; on SQLite all the other configurations at once."""
-    return config.group if case.backend == "postgresql" else min(config.group, 1)
+    """The servers up at once: on PostgreSQL plain's, then each group of the other configurations (all their
+    pools together would exceed its connections); on SQLite, which has no such limit, all of them."""
+    return config.group if case.backend == "postgresql" else 0
 
 
 def take_turns(
@@ -93,8 +93,13 @@ def take_turns(
             wait_ready(server)
         for stage in dict.fromkeys(server.stage for server in servers):
             seed(stage, case)
-        for server in servers:
-            warm_up(server, case.endpoints, plan.warmup_requests)
+        for server in servers:  # the endpoints it will be measured on
+            endpoints = tuple(
+                e
+                for e in case.endpoints
+                if any(plan.measures(server.config, case, e, c, server.stage) for c in plan.concurrency)
+            )
+            warm_up(server, endpoints, plan.warmup_requests)
         order = rotate(servers, repetition - 1)
         for key in case.endpoints:
             endpoint = ENDPOINTS[key]
