@@ -6,10 +6,11 @@ A session that runs a suite against a stage takes the stage and the database: `n
 
 import importlib.util
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import nox
 
@@ -32,6 +33,23 @@ STAGES = manifest.load()
 WITH_OWN_TESTS = [stage for stage in STAGES if stage.own_tests]
 DATABASES = ("sqlite", "postgresql")
 POSTGRES_URL = os.environ.get("POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+# examples/fullstack: the versions of one production-shaped app, each with its requirements and its own tests,
+# all passing the behaviour suite in tests/fullstack. blockbuster: its tests fail on a call that blocks the
+# event loop; absent: packages its environment must not have (the async version migrates without psycopg);
+# over: the version holds only the files that differ from that one, laid over a copy of it.
+class Version(NamedTuple):
+    blockbuster: bool
+    absent: tuple[str, ...] = ()
+    over: str | None = None
+
+
+FULLSTACK = {
+    "sync": Version(blockbuster=False),
+    "async": Version(blockbuster=True, absent=("psycopg",)),
+    "async_sqlmodel": Version(blockbuster=True, absent=("psycopg",), over="async"),
+}
 RUFF = "ruff==0.17.5"
 MYPY = "mypy==2.4.1"
 
@@ -43,7 +61,9 @@ nox.options.sessions = [
     *[f"stage({stage.number}-sqlite)" for stage in STAGES],
     *[f"own({stage.number}-sqlite)" for stage in WITH_OWN_TESTS],
     "recipes(sqlite)",
+    *[f"fullstack({version}-sqlite)" for version in FULLSTACK],
     "asynccheck",
+    "site",
 ]
 
 
@@ -61,9 +81,33 @@ def install_stage(session: nox.Session, stage: manifest.Stage, *requirements: Pa
     session.install(*args)
 
 
+BROWSER_REQUIREMENTS = ROOT / "tests" / "browser" / "requirements.txt"
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, which Playwright drives (apt-get install chromium)
+
+
+def browser_python(session: nox.Session) -> str:
+    """The Python of a virtualenv for the real-browser checks (tests/browser), built once and again whenever
+    tests/browser/requirements.txt changes. Playwright needs greenlet, which a stage's own virtualenv before
+    the async drivers must not have, so the browser side never runs in it."""
+    venv = ROOT / ".nox" / "_browser"
+    python, stamp = venv / "bin" / "python", venv / "installed-requirements.txt"
+    wanted = BROWSER_REQUIREMENTS.read_text(encoding="utf-8")
+    if not stamp.is_file() or stamp.read_text(encoding="utf-8") != wanted:
+        uv = shutil.which("uv") or str(Path(sys.executable).parent / "uv")
+        session.run(uv, "venv", "--quiet", "--clear", "--python", sys.executable, str(venv), external=True)
+        session.run(uv, "pip", "install", "--quiet", "--python", str(python), "-r", str(BROWSER_REQUIREMENTS),
+                    external=True)  # fmt: skip
+        stamp.write_text(wanted, encoding="utf-8")
+    return str(python)
+
+
 def run_golden(session: nox.Session, stage: manifest.Stage, database_url: str, *extra: str) -> None:
     install_stage(session, stage, ROOT / "tests" / "requirements.txt")
     env = {"STAGE": stage.dir, "DATABASE_URL": database_url}
+    # tests/stage/test_browser.py drives chromium from a virtualenv of its own; without chromium it skips
+    # (and says why), so that virtualenv is built only where chromium is, or where CI requires the test.
+    if CHROMIUM.is_file() or os.environ.get("REQUIRE_BROWSER") == "1":
+        env["BROWSER_PYTHON"] = browser_python(session)
     session.run("pytest", "tests/stage", "-p", "no:cacheprovider", *extra, *session.posargs, env=env)
 
 
@@ -112,12 +156,24 @@ def snapshots(session: nox.Session) -> None:
 
 
 @nox.session
+def mutants(session: nox.Session) -> None:
+    """Deliberate bugs from tests/mutants.toml, one at a time in a copy of the repository: `nox -s mutants --
+    04` (SQLite) or `-- 04 postgresql`; the newest stage without a stage. Fails if the shared suite lets one
+    through (tools/mutants.py)."""
+    stage = manifest.find(session.posargs[0]) if session.posargs else STAGES[-1]
+    install_stage(session, stage, ROOT / "tests" / "requirements.txt")
+    database = session.posargs[1:2] == ["postgresql"]
+    session.run("python", "-m", "tools.mutants", stage.dir, *([POSTGRES_URL] if database else []))
+
+
+@nox.session
 @stage_param(WITH_OWN_TESTS)
 def own(session: nox.Session, stage: manifest.Stage, database: str) -> None:
     """A stage's own test suite (the tests a user writes for their async app) on one database."""
     assert stage.own_tests is not None  # WITH_OWN_TESTS holds only the stages with their own tests
     install_stage(session, stage, stage.path / "requirements-dev.txt")
-    env = {"DATABASE_URL": database_url(session, database)}  # on SQLite the suite uses a file of its own
+    # The suite's conftest points the app at TEST_DATABASE_URL (a SQLite file of its own by default).
+    env = {"TEST_DATABASE_URL": POSTGRES_URL} if database == "postgresql" else {}
     session.chdir(stage.path)
     session.run("pytest", stage.own_tests, "-p", "no:cacheprovider", *session.posargs, env=env)
 
@@ -125,15 +181,53 @@ def own(session: nox.Session, stage: manifest.Stage, database: str) -> None:
 @nox.session
 @nox.parametrize("database", [nox.param(db, id=db) for db in DATABASES])
 def recipes(session: nox.Session, database: str) -> None:
-    """What MIGRATION.md gives readers to copy: the db.query() -> select() table and the whole conftest."""
+    """What the guide gives readers to copy: the db.query() -> select() table and the whole conftest."""
     session.install("-r", "tests/recipes/requirements.txt")
     env = {"DATABASE_URL": database_url(session, database)}
     session.run("pytest", "tests/recipes", "-p", "no:cacheprovider", "-W", "error", *session.posargs, env=env)
 
 
 @nox.session
+@nox.parametrize(
+    ["version", "database"],
+    [nox.param(version, db, id=f"{version}-{db}") for db in DATABASES for version in FULLSTACK],
+)
+def fullstack(session: nox.Session, version: str, database: str) -> None:
+    """One version of examples/fullstack: its own test suite, then the behaviour suite every version passes
+    (tests/fullstack: Alembic upgrade/downgrade/check, the start-up scripts, the API)."""
+    folder = ROOT / "examples" / "fullstack" / version
+    over = FULLSTACK[version].over
+    if over is not None:
+        folder = overlay(session, ROOT / "examples" / "fullstack" / over, folder)
+    session.install("-r", str(folder / "requirements.txt"), "-r", str(folder / "requirements-dev.txt"))
+    for package in FULLSTACK[version].absent:
+        code = f"import importlib.util, sys; sys.exit(importlib.util.find_spec({package!r}) is not None)"
+        session.run("python", "-c", code, silent=True)  # fails if the requirements brought it in
+    env = {
+        "DATABASE_URL": database_url(session, database),
+        "FULLSTACK_APP": str(folder),
+        "FULLSTACK_BLOCKBUSTER": "1" if FULLSTACK[version].blockbuster else "0",
+    }
+    session.chdir(folder)
+    session.run("pytest", "-p", "no:cacheprovider", *session.posargs, env=env)
+    session.chdir(ROOT)
+    session.run("pytest", "tests/fullstack", "-p", "no:cacheprovider", *session.posargs, env=env)
+
+
+def overlay(session: nox.Session, base: Path, changes: Path) -> Path:
+    """A copy of `base` in the session's folder with the files of `changes` laid over it."""
+    folder = Path(session.create_tmp()) / changes.name
+    shutil.rmtree(folder, ignore_errors=True)
+    skip = shutil.ignore_patterns("__pycache__", "*.db")
+    shutil.copytree(base, folder, ignore=skip)
+    shutil.copytree(changes, folder, ignore=skip, dirs_exist_ok=True)
+    return folder
+
+
+@nox.session
 def repo(session: nox.Session) -> None:
-    """Repository checks: the manifest and stage diffs, the git tags, MIGRATION.md against the code."""
+    """Repository checks: the manifest and stage diffs, the git tags, the guide (MIGRATION.md, docs/) against
+    the code."""
     session.install("-r", "tests/repo/requirements.txt")
     session.run("pytest", "tests/repo", "-p", "no:cacheprovider", *session.posargs)
 
@@ -148,7 +242,7 @@ def mypy_runs() -> list[tuple[str, list[str], Path | None]]:
         ("tests-stage", ["tests/stage"], last.path),  # the suite every stage runs, on the last stage's app
         ("tests-asynccheck", ["tests/asynccheck"], None),
         ("tests-recipes", ["tests/recipes"], None),  # with small_app, the app the recipe tests run
-        ("recipes", ["recipes/conftest.py"], ROOT / "tests" / "recipes" / "small_app"),  # next to that app
+        ("tests-browser", ["tests/browser"], None),
     ]
 
 
@@ -166,6 +260,8 @@ def lint(session: nox.Session) -> None:
         "tests/repo/requirements.txt",  # tools/requirements.txt, and nox for noxfile.py
         "bench/requirements.txt",
         "bench/requirements-stage.txt",  # pyinstrument, for bench/profile_app.py
+        "requirements-site.txt",  # mkdocs, for tools/site_hooks.py
+        BROWSER_REQUIREMENTS,  # playwright, for tests/browser
     ]
     session.install(RUFF, MYPY, *[arg for path in requirements for arg in ("-r", str(path))])
     session.run("ruff", "check", ".")
@@ -224,15 +320,48 @@ def tags(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Regenerate MIGRATION.md's excerpts and README.md's stage table from the stages, and the benchmark
-    numbers MIGRATION.md quotes from bench/report/results.json (repo checks them)."""
+    """Regenerate the excerpts of every page of the guide (MIGRATION.md, docs/**/*.md) and README.md's stage
+    table from the stages, the benchmark numbers it quotes from bench/report/results.json, and asynccheck's
+    codes (repo checks them)."""
     session.install("-r", "tools/requirements.txt")
     session.run("python", "-m", "tools.guide", "--write", *session.posargs)
 
 
+SITE_ADDRESS = "127.0.0.1:8001"
+QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "1"}  # mkdocs-material's banner about its successor, on every build
+
+
+@nox.session
+def site(session: nox.Session) -> None:
+    """Build the guide as a website (mkdocs.yml: mkdocs-material, the pages of docs/ and MIGRATION.md) into
+    site/, with `--strict`: a broken link or a missing anchor fails. `nox -s site -- serve` serves it on
+    http://127.0.0.1:8001 and rebuilds it on every change."""
+    session.install("-r", "requirements-site.txt")
+    if session.posargs[:1] == ["serve"]:
+        session.run(
+            "mkdocs", "serve", "--strict", "--dev-addr", SITE_ADDRESS, *session.posargs[1:], env=QUIET_MKDOCS
+        )
+    else:
+        session.run("mkdocs", "build", "--strict", "--clean", *session.posargs, env=QUIET_MKDOCS)
+
+
+@nox.session
+def site_browser(session: nox.Session) -> None:
+    """The built site in Debian's chromium (tests/browser/test_site.py): it opens offline, the navigation
+    reaches every page, search finds what it should, a tab switches, and no page logs an error or links to
+    a page or anchor that is not there. Without chromium it skips, unless REQUIRE_BROWSER=1 (CI)."""
+    session.install("-r", "requirements-site.txt", "-r", str(BROWSER_REQUIREMENTS))
+    built = Path(session.create_tmp()) / "site"
+    session.run(
+        "mkdocs", "build", "--strict", "--clean", "--quiet", "--site-dir", str(built), env=QUIET_MKDOCS
+    )
+    env = {"SITE_DIR": str(built)}
+    session.run("pytest", "tests/browser/test_site.py", "-p", "no:cacheprovider", *session.posargs, env=env)
+
+
 @nox.session
 def check(session: nox.Session) -> None:
-    """Check your own app with asynccheck: `nox -s check -- path/to/app`; findings point into MIGRATION.md."""
+    """Check your own app with asynccheck: `nox -s check -- path/to/app`; findings point into the guide."""
     if not session.posargs:
         session.error("name the app to check: nox -s check -- PATH... (a folder of the app, or Python files)")
     session.install(".")

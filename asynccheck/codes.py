@@ -6,14 +6,18 @@ you start": code that breaks the synchronous baseline itself on today's librarie
 
 from dataclasses import dataclass
 
-GUIDE = "MIGRATION.md"
+# The page every finding points to (`-> GUIDE#ac502`): one anchor per code, generated from CODES by
+# `nox -s docs`, each linking the page that explains the fix.
+GUIDE = "docs/reference/asynccheck.md"
+
+STEPS = "docs/steps/"  # one page per stage
 
 
 @dataclass(frozen=True)
 class Stage:
     number: int
-    title: str  # MIGRATION.md's heading for the stage, after "Stage NN: "
-    section: str  # the anchor of that heading
+    title: str  # the title of the stage's page, after "Stage NN: "
+    section: str  # that page and the anchor of its title
 
     @property
     def label(self) -> str:
@@ -21,37 +25,53 @@ class Stage:
 
 
 STAGES = (
-    Stage(0, "the synchronous baseline", "stage-00-the-synchronous-baseline"),
-    Stage(1, "install the async drivers", "stage-01-install-the-async-drivers"),
-    Stage(2, "an async database layer next to the sync one", "stage-02-an-async-database-layer"),
-    Stage(3, "a lifespan instead of import-time work", "stage-03-a-lifespan-instead-of-import-time-work"),
-    Stage(4, 'eager loading, and `lazy="raise"` for everything else', "stage-04-eager-loading-and-lazyraise"),
-    Stage(5, "async routes on an `AsyncSession`", "stage-05-async-routes"),
-    Stage(6, "async exception handlers", "stage-06-async-exception-handlers"),
-    Stage(7, "testing the async app", "stage-07-testing-the-async-app"),
+    Stage(0, "the synchronous baseline", STEPS + "00-sync-baseline.md#stage-00-the-synchronous-baseline"),
+    Stage(1, "install the async drivers", STEPS + "01-install-drivers.md#stage-01-install-the-async-drivers"),
+    Stage(
+        2,
+        "an async database layer next to the sync one",
+        STEPS + "02-async-database.md#stage-02-an-async-database-layer",
+    ),
+    Stage(
+        3,
+        "a lifespan instead of import-time work",
+        STEPS + "03-lifespan.md#stage-03-a-lifespan-instead-of-import-time-work",
+    ),
+    Stage(
+        4,
+        'eager loading, and `lazy="raise"` for everything else',
+        STEPS + "04-eager-loading.md#stage-04-eager-loading-and-lazyraise",
+    ),
+    Stage(5, "async routes on an `AsyncSession`", STEPS + "05-async-routes.md#stage-05-async-routes"),
+    Stage(
+        6, "async exception handlers", STEPS + "06-exception-handlers.md#stage-06-async-exception-handlers"
+    ),
+    Stage(7, "testing the async app", STEPS + "07-testing.md#stage-07-testing-the-async-app"),
 )
 
-MISTAKES = "mistakes-in-the-tutorial"
-EXPIRE_ON_COMMIT = "expire-on-commit"
-REFRESH = "refresh-and-collections"
-LEGACY_QUERIES = "rewrite-legacy-queries"
-WHAT_TO_AWAIT = "what-to-await"
-YOUR_OWN_TESTS = "your-own-tests"
+# Where the guide explains a fix: a page (relative to the repository) and an anchor on it.
+MISTAKES = "docs/reference/errata.md#mistakes-in-the-tutorial"
+BEFORE_YOU_START = "docs/your-app/converting.md#before-the-first-step"
+EXPIRE_ON_COMMIT = "docs/your-app/recipes/expire-on-commit.md#expire-on-commit"
+REFRESH = "docs/your-app/recipes/refresh-and-collections.md#refresh-and-collections"
+LEGACY_QUERIES = "docs/your-app/recipes/legacy-queries.md#rewrite-legacy-queries"
+WHAT_TO_AWAIT = STEPS + "05-async-routes.md#what-to-await"
+YOUR_OWN_TESTS = "docs/your-app/your-tests.md#your-own-tests"
 
 
 def _section(stage: int) -> str:
     return STAGES[stage].section
 
 
-# code -> (the anchor in MIGRATION.md, what the code is about)
+# code -> (the page and anchor that explain the fix, what the code is about)
 CODES = {
     "AC001": (MISTAKES, "sqlalchemy.future import"),
     "AC002": (MISTAKES, "declarative_base (or as_declarative, ...) from sqlalchemy.ext.declarative"),
     "AC003": (MISTAKES, "TemplateResponse with the template name first"),
-    "AC004": (_section(0), "Pydantic 1's dict(), json(), copy(), parse_obj(), from_orm() on a model"),
+    "AC004": (BEFORE_YOU_START, "Pydantic 1's dict(), json(), copy(), parse_obj(), from_orm() on a model"),
     "AC005": (LEGACY_QUERIES, "Query.get(), which warns LegacyAPIWarning"),
-    "AC006": (_section(0), "a Pydantic model configured by a class Config"),
-    "AC007": (_section(0), "a Pydantic 1 name imported from pydantic (BaseSettings, validator, ...)"),
+    "AC006": (BEFORE_YOU_START, "a Pydantic model configured by a class Config"),
+    "AC007": (BEFORE_YOU_START, "a Pydantic 1 name imported from pydantic (BaseSettings, validator, ...)"),
     "AC101": (_section(1), "no async database driver in the requirements"),
     "AC102": (_section(1), "no greenlet (sqlalchemy[asyncio]) in the requirements"),
     "AC103": (_section(1), "no requirements found: the drivers cannot be checked"),
@@ -84,5 +104,6 @@ def stage_of(code: str) -> int:
 
 
 def guide(code: str) -> str:
-    """Where the guide explains the fix, as printed after `->`."""
-    return f"{GUIDE}#{CODES[code][0]}"
+    """The code's entry in the guide's reference page, as printed after `->`."""
+    CODES[code]  # an unknown code is a KeyError, not a link to nowhere
+    return f"{GUIDE}#{code.lower()}"

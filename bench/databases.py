@@ -86,7 +86,11 @@ def dataset(posts: int = POSTS, chars: int = 0) -> tuple[list[tuple[Any, ...]], 
     """The fixed data: 50 users and `posts` posts (500 by default), the same bytes every time, the first posts
     the same whatever the number; with `chars`, every post's content is that many characters long."""
     rng = random.Random(2026)
-    users = [(i, f"user{i:02d}", f"user{i:02d}@example.com", "default.svg") for i in range(1, USERS + 1)]
+    # username_key: the name as the app compares names (models.username_key), here the name itself.
+    users = [
+        (i, f"user{i:02d}", f"user{i:02d}@example.com", "default.svg", f"user{i:02d}")
+        for i in range(1, USERS + 1)
+    ]
     start = datetime(2026, 1, 1, 8, 0)
     rows = []
     for n in range(1, posts + 1):
@@ -104,14 +108,14 @@ def seed(stage: manifest.Stage, case: Case, posts: int = POSTS, chars: int = 0) 
     through the harness's own connection (PostgreSQL: COPY), never through the app."""
     users, rows = dataset(posts, chars)
     user_columns, post_columns = (
-        "users (id, username, email, image_file)",
+        "users (id, username, email, image_file, username_key)",
         "posts (id, title, content, user_id, date_posted)",
     )
     if case.backend == "sqlite":
         with contextlib.closing(sqlite3.connect(sqlite_path(stage), timeout=30)) as conn, conn:
             conn.execute("DELETE FROM posts")
             conn.execute("DELETE FROM users")
-            conn.executemany(f"INSERT INTO {user_columns} VALUES (?, ?, ?, ?)", users)
+            conn.executemany(f"INSERT INTO {user_columns} VALUES (?, ?, ?, ?, ?)", users)
             # The text SQLAlchemy's SQLite DateTime type stores and parses.
             text = [(*row[:4], row[4].strftime("%Y-%m-%d %H:%M:%S.%f")) for row in rows]
             conn.executemany(f"INSERT INTO {post_columns} VALUES (?, ?, ?, ?, ?)", text)

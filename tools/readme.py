@@ -1,4 +1,5 @@
-"""README.md's stage table: generated from the manifest between <!-- stages:start --> and the end marker."""
+"""README.md's stage table: generated from the manifest between <!-- stages:start --> and the end marker; each
+stage links its page of the guide (its `section`)."""
 
 from tools import stages
 from tools.sources import GuideError
@@ -10,8 +11,7 @@ def stage_table() -> str:
     rows = ["| Stage | Tutorial step | What the step does |", "|---|---|---|"]
     for stage in stages.load():
         rows.append(
-            f"| [`{stage.dir}`](stages/{stage.dir}/) | {stage.tutorial} "
-            f"| [{stage.title}](MIGRATION.md#{stage.section}) |"
+            f"| [`{stage.dir}`](stages/{stage.dir}/) | {stage.tutorial} | [{stage.title}]({stage.section}) |"
         )
     return "\n".join(rows) + "\n"
 

@@ -31,14 +31,20 @@ def read(path: str) -> str:
     return file.read_text(encoding="utf-8")
 
 
-def git_diff(path: str, context: int = 3) -> str:
-    """`git diff --no-index` of a stage file against the same file in the previous stage."""
-    stage = stage_of(path)
-    before = stage and stages.previous(stage)
-    if before is None:
-        raise GuideError(f"{path}: only a file in a stage after the first has a diff")
+def git_diff(path: str, context: int = 3, before: str | None = None) -> str:
+    """`git diff --no-index` of a stage file against the same file in the previous stage, or of any file
+    against the file `before` names (`<!-- diff: examples/x/async/a.py from examples/x/sync/a.py -->`)."""
     new = Path(path)
-    old = Path("stages", before.dir, *new.parts[2:])
+    if before is not None:
+        if not (ROOT / before).is_file():
+            raise GuideError(f"{before}: no such file")
+        old = Path(before)
+    else:
+        stage = stage_of(path)
+        previous = stage and stages.previous(stage)
+        if previous is None:
+            raise GuideError(f"{path}: only a file in a stage after the first has a diff")
+        old = Path("stages", previous.dir, *new.parts[2:])
     if not (ROOT / new).is_file():
         raise GuideError(f"{path}: no such file")
     old_arg = str(old) if (ROOT / old).is_file() else os.devnull
@@ -49,7 +55,9 @@ def git_diff(path: str, context: int = 3) -> str:
     if result.returncode not in (0, 1):
         raise GuideError(f"{path}: git diff failed: {result.stderr.strip()}")
     if not result.stdout:
-        raise GuideError(f"{path}: the stage does not change this file")
+        raise GuideError(
+            f"{path}: " + (f"no change from {before}" if before else "the stage does not change this file")
+        )
     return result.stdout
 
 
@@ -66,8 +74,8 @@ def split_hunks(diff: str) -> tuple[str, list[str]]:
     return header, hunks
 
 
-def diff_excerpt(path: str, only: tuple[str, ...] = ()) -> str:
-    header, hunks = split_hunks(git_diff(path))
+def diff_excerpt(path: str, only: tuple[str, ...] = (), before: str | None = None) -> str:
+    header, hunks = split_hunks(git_diff(path, before=before))
     chosen = [hunk for hunk in hunks if not only or any(text in hunk for text in only)]
     if not chosen:
         raise GuideError(f"{path}: no hunk of the diff contains any of {list(only)}")

@@ -35,6 +35,16 @@ class Stage:
     def number(self) -> str:
         return self.dir.split("_", 1)[0]
 
+    @property
+    def page(self) -> str:
+        """The guide's page for the step, relative to the repository: `section` up to its `#`."""
+        return self.section.partition("#")[0]
+
+    @property
+    def anchor(self) -> str:
+        """The id of the step's heading on that page: `section` after its `#`."""
+        return self.section.partition("#")[2]
+
 
 def load(text: str | None = None) -> list[Stage]:
     """The stages in order; from the manifest file, or from its text (e.g. as committed)."""

@@ -6,16 +6,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 import models
 import schemas
 from database import MAX_SESSIONS, TIMEOUT, UNAVAILABLE, Base, engine, get_db, unavailable
 from hardening import (
+    ALLOWED_HOSTS,
     BAD_BODY,
     NOT_FOUND,
     TAKEN,
@@ -37,6 +39,7 @@ app = FastAPI(title="Blog")
 app.add_middleware(LimitBodySize, max_bytes=1_000_000)  # far above the largest valid request
 app.add_middleware(HeadAsGet)
 app.add_middleware(SecurityHeaders)
+app.add_middleware(TrustedHostMiddleware, allowed_hosts=ALLOWED_HOSTS)  # any other Host header: 400
 app.mount("/static", StaticFiles(directory=SHARED / "static"), name="static")
 templates = Jinja2Templates(directory=SHARED / "templates")
 # One session per request, closed (so rolled back) after the response; max_concurrency: see database.py.
@@ -54,10 +57,12 @@ def page_of_posts(db: Session, query, page: int) -> tuple[list[models.Post], boo
 
 
 def ensure_available(db: Session, username: str | None, email: str | None, renamed: int = 0) -> None:
-    # Compared as the unique index compares; a user renamed to their own name in another case is no clash.
-    same_name = (func.lower(models.User.username) == func.lower(username)) & (models.User.id != renamed)
-    if username is not None and db.scalar(select(models.User.id).where(same_name)):
-        raise HTTPException(status_code=400, detail="Username already exists")
+    # Compared as the unique index compares (models.py: username_key); a user renamed to their own name in
+    # another case is no clash.
+    if username is not None:
+        same_name = models.User.username_key == models.username_key(username)
+        if db.scalar(select(models.User.id).where(same_name, models.User.id != renamed)):
+            raise HTTPException(status_code=400, detail="Username already exists")
     if email is not None and db.scalar(select(models.User.id).where(models.User.email == email)):
         raise HTTPException(status_code=400, detail="Email already registered")
 

@@ -11,9 +11,12 @@ stage's diff. What it does is checked by the shared suite's bad requests and fuz
 - printable_errors makes the input that validation errors echo printable as JSON in UTF-8.
 - NOT_FOUND, BAD_BODY and TAKEN document the API's error answers besides 422 in the OpenAPI schema.
 - is_api tells the JSON API's paths from the pages, whose errors are HTML.
+- ALLOWED_HOSTS names the hosts the app answers to (main.py's TrustedHostMiddleware refuses any other Host
+  header with 400), so that no redirect points to a site a client named.
 """
 
 import math
+import os
 import re
 from typing import Annotated, Any
 
@@ -23,6 +26,10 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BeforeValidator
 
 import schemas
+
+# The app's own names, comma-separated ("blog.example.com,*.blog.example.com"); the default is for a
+# development machine. Behind a proxy, the name the proxy passes on in Host.
+ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
 
 
 def decimal(value: Any) -> Any:
@@ -116,7 +123,10 @@ class SecurityHeaders:
 
 
 def printable(value):
-    """A lone surrogate ("\\ud800" in JSON) has no UTF-8 form, NaN and Infinity have no JSON form."""
+    """A lone surrogate ("\\ud800" in JSON) has no UTF-8 form, NaN and Infinity have no JSON form; a body
+    that is not JSON arrives as bytes, which need not be UTF-8: what cannot be decoded becomes U+FFFD."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
     if isinstance(value, str):
         return re.sub("[\ud800-\udfff]", "\ufffd", value)
     return value if math.isfinite(value) else str(value)
@@ -124,7 +134,9 @@ def printable(value):
 
 def printable_errors(exc: RequestValidationError) -> RequestValidationError:
     """The same error, with what it echoes of the input made printable: the errors go back as JSON."""
-    errors = jsonable_encoder(exc.errors(), custom_encoder={str: printable, float: printable})
+    errors = jsonable_encoder(
+        exc.errors(), custom_encoder={str: printable, bytes: printable, float: printable}
+    )
     return RequestValidationError(errors, body=exc.body)
 
 

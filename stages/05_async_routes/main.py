@@ -7,17 +7,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 import models
 import schemas
 from database import TIMEOUT, UNAVAILABLE, Base, async_engine, get_async_db, unavailable
 from hardening import (
+    ALLOWED_HOSTS,
     BAD_BODY,
     NOT_FOUND,
     TAKEN,
@@ -49,6 +51,7 @@ app = FastAPI(title="Blog", lifespan=lifespan)
 app.add_middleware(LimitBodySize, max_bytes=1_000_000)  # far above the largest valid request
 app.add_middleware(HeadAsGet)
 app.add_middleware(SecurityHeaders)
+app.add_middleware(TrustedHostMiddleware, allowed_hosts=ALLOWED_HOSTS)  # any other Host header: 400
 app.mount("/static", StaticFiles(directory=SHARED / "static"), name="static")
 templates = Jinja2Templates(directory=SHARED / "templates")
 # One session per request, closed (so rolled back) after the response: only the routes that write commit.
@@ -68,10 +71,12 @@ async def page_of_posts(db: AsyncSession, query, page: int) -> tuple[list[models
 async def ensure_available(
     db: AsyncSession, username: str | None, email: str | None, renamed: int = 0
 ) -> None:
-    # Compared as the unique index compares; a user renamed to their own name in another case is no clash.
-    same_name = (func.lower(models.User.username) == func.lower(username)) & (models.User.id != renamed)
-    if username is not None and await db.scalar(select(models.User.id).where(same_name)):
-        raise HTTPException(status_code=400, detail="Username already exists")
+    # Compared as the unique index compares (models.py: username_key); a user renamed to their own name in
+    # another case is no clash.
+    if username is not None:
+        same_name = models.User.username_key == models.username_key(username)
+        if await db.scalar(select(models.User.id).where(same_name, models.User.id != renamed)):
+            raise HTTPException(status_code=400, detail="Username already exists")
     if email is not None and await db.scalar(select(models.User.id).where(models.User.email == email)):
         raise HTTPException(status_code=400, detail="Email already registered")
 

@@ -47,7 +47,7 @@ def test_halfway_as_json(run):
     first = document["findings"][0]
     assert set(first) == {"path", "line", "col", "code", "stage", "message", "guide"}
     assert (first["path"], first["code"], first["stage"]) == ("halfway/app/main.py", "AC505", "05")
-    assert first["guide"] == "MIGRATION.md#what-to-await"
+    assert first["guide"] == "docs/reference/asynccheck.md#ac505"
     text = run("halfway", cwd=APPS).out.splitlines()
     assert len(text) == len(document["findings"]) + 2  # one line a finding, the summary, the counts
 

@@ -30,7 +30,7 @@ def test_exit_1_and_a_summary_when_something_is_found(run, tmp_path):
     assert result.code == 1
     assert result.out.splitlines() == [
         "main.py:1:1: AC001 `sqlalchemy.future` is a leftover of SQLAlchemy 1.4: import select from "
-        "sqlalchemy -> MIGRATION.md#mistakes-in-the-tutorial",
+        "sqlalchemy -> docs/reference/asynccheck.md#ac001",
         "completed: none; next: 00 (The synchronous baseline); nothing to do yet for: 01 02 03 04 05 06 07",
         "checked 2 Python files: 1 finding (by stage 00: 1)",
     ]

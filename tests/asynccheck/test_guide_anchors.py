@@ -1,13 +1,12 @@
-"""Every place the findings point to exists in MIGRATION.md, and the stage titles are its headings."""
+"""Every place a finding points to exists: each code's entry on the reference page (`-> GUIDE#acNNN`), and
+the page and anchor that entry links; and each stage's title is its step page's title."""
 
 import re
 
 import pytest
 
-from asynccheck.codes import CODES, GUIDE, STAGES
+from asynccheck.codes import CODES, GUIDE, STAGES, guide
 from helpers import ROOT
-
-TEXT = (ROOT / GUIDE).read_text(encoding="utf-8")
 
 
 def slug(heading: str) -> str:
@@ -15,16 +14,29 @@ def slug(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
 
 
-ANCHORS = set(re.findall(r'<a id="([^"]+)"></a>', TEXT)) | {
-    slug(heading) for heading in re.findall(r"^#+ (.+)$", TEXT, flags=re.M)
-}
+def anchors(page: str) -> set[str]:
+    text = (ROOT / page).read_text(encoding="utf-8")
+    return set(re.findall(r'<a id="([^"]+)"></a>', text)) | {
+        slug(heading) for heading in re.findall(r"^#+ (.+)$", text, flags=re.M)
+    }
 
 
-@pytest.mark.parametrize("anchor", sorted({anchor for anchor, _ in CODES.values()}))
-def test_every_anchor_a_finding_points_to_exists(anchor):
-    assert anchor in ANCHORS
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_every_link_asynccheck_prints_exists(code):
+    page, _, anchor = guide(code).partition("#")
+    assert page == GUIDE
+    assert anchor in anchors(page), f"{code}: run `nox -s docs` to give it its entry on {GUIDE}"
+
+
+@pytest.mark.parametrize("target", sorted({target for target, _ in CODES.values()}))
+def test_every_page_a_code_entry_links_exists(target):
+    page, _, anchor = target.partition("#")
+    assert (ROOT / page).is_file()
+    assert anchor in anchors(page)
 
 
 @pytest.mark.parametrize("stage", STAGES, ids=[stage.label for stage in STAGES])
-def test_every_stage_title_is_the_guides_heading(stage):
-    assert f'<a id="{stage.section}"></a>\n## Stage {stage.label}: {stage.title}\n' in TEXT
+def test_every_stage_title_is_its_pages_title(stage):
+    page, _, anchor = stage.section.partition("#")
+    text = (ROOT / page).read_text(encoding="utf-8")
+    assert text.startswith(f'<a id="{anchor}"></a>\n# Stage {stage.label}: {stage.title}\n')

@@ -1,4 +1,7 @@
-"""recipes/conftest.py, copied whole next to a small async app, runs that app's tests as the guide says.
+"""The complete conftest, copied whole next to a small async app, runs that app's tests as the guide says.
+
+The guide's conftest is the last stage's own tests/conftest.py: one file, which the stage's suite runs on the
+blog and this test runs on another app.
 
 The copy lands in a temporary directory with tests/recipes/small_app, and pytest runs there in a process of
 its own, as it would in a reader's project: on in-memory SQLite, or on PostgreSQL when DATABASE_URL names it.
@@ -13,8 +16,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import make_url
 
-ROOT = Path(__file__).resolve().parents[2]
-RECIPE = ROOT / "recipes" / "conftest.py"
+from tools import stages
+
+# The conftest of the last stage that has its own tests (the manifest's own_tests).
+RECIPE = next(stage for stage in reversed(stages.load()) if stage.own_tests).path / "tests" / "conftest.py"
 SMALL_APP = Path(__file__).resolve().parent / "small_app"
 
 BLOCKING_TEST = """

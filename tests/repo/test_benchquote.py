@@ -1,6 +1,6 @@
-"""MIGRATION.md quotes the benchmark from bench/report/results.json (`<!-- bench: ... -->`, written by
-tools/benchquote.py): the region sits in "When not to go async", goes stale when the results change, says
-what a run did not measure, and its verdict on the floor of aiosqlite's hand-offs follows the numbers.
+"""The guide quotes the benchmark from bench/report/results.json (`<!-- bench: ... -->`, written by
+tools/benchquote.py): the region sits on the page "When not to go async", goes stale when the results change,
+says what a run did not measure, and its verdict on the floor of aiosqlite's hand-offs follows the numbers.
 
 test_guide.py's test_excerpt_matches_the_stage checks that the committed region is what the results render.
 """
@@ -13,11 +13,13 @@ import pytest
 
 from bench import analysis
 from tools import benchquote, excerpts, guide, sources, stages
-from tools.markdown import Document
 
 ROOT = stages.ROOT
-GUIDE = guide.GUIDE.read_text(encoding="utf-8")
+PAGE = "docs/decide/when-not-to-go-async.md"
 RESULTS = "bench/report/results.json"
+QUOTES = [
+    (name, e) for name, text in guide.texts().items() for e in excerpts.excerpts(text) if e.kind == "bench"
+]
 
 
 def committed() -> dict[str, Any]:
@@ -26,14 +28,14 @@ def committed() -> dict[str, Any]:
 
 
 def test_when_not_to_go_async_quotes_the_committed_results():
-    (excerpt,) = [excerpt for excerpt in excerpts.excerpts(GUIDE) if excerpt.kind == "bench"]
-    section = Document(GUIDE).section_at(excerpt.offset)
-    assert section is not None and section.title == "When not to go async"
+    ((page, excerpt),) = QUOTES
+    assert page == PAGE
+    assert (ROOT / PAGE).read_text(encoding="utf-8").startswith("# When not to go async\n")
     assert excerpt.path == RESULTS
 
 
 def test_changed_results_make_the_quote_stale(tmp_path, monkeypatch):
-    (excerpt,) = [excerpt for excerpt in excerpts.excerpts(GUIDE) if excerpt.kind == "bench"]
+    ((_, excerpt),) = QUOTES
     results = committed()
     for run in results["runs"]:
         if run["stage"] == results["plan"]["final"]:

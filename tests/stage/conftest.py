@@ -147,7 +147,7 @@ async def client(request, app, harness_engine, clock):
     async with LifespanManager(app) as manager:
         empty_tables(harness_engine)
         transport = httpx.ASGITransport(app=manager.app, raise_app_exceptions=raises)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             yield client
 
 

@@ -1,6 +1,6 @@
-"""A catalogue of bad requests and the clear answer each one gets, recorded from stage 00 like test_golden.
+"""A catalogue of bad requests and the clear answer each one gets, recorded from stage 00 like test_golden_*.
 
-Under /api the answer is JSON, elsewhere the error page; never a 500. What test_golden.py already asks
+Under /api the answer is JSON, elsewhere the error page; never a 500. What test_golden_*.py already ask
 (a truncated JSON body, form and text bodies, zero and negative ids in some places, over-long names and
 titles, a NUL in a username) is not asked again here.
 """
@@ -56,6 +56,27 @@ def refused(response: httpx.Response, status: int = 422) -> None:
 async def test_unreadable_user_body(client, check, harness_engine, content, headers, status):
     refused(check(await client.post("/api/users", content=content, headers=headers)), status)
     assert stored(harness_engine, "SELECT id FROM users") == []
+
+
+NOT_JSON_NOR_UTF_8 = {"content-type": "text/plain"}
+WRITES = [
+    ("POST", "/api/users"),
+    ("PATCH", "/api/users/1"),
+    ("POST", "/api/posts"),
+    ("PUT", "/api/posts/1"),
+    ("PATCH", "/api/posts/1"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), WRITES, ids=[f"{m}-{p}" for m, p in WRITES])
+async def test_body_neither_json_nor_utf_8(blog, client, harness_engine, method, path):
+    """Bytes that are no text at all: the error echoes them as text, undecodable bytes replaced."""
+    ada = await blog.user("ada")
+    await blog.post(ada, "Hi")
+    response = await client.request(method, path, content=b"\xff\xfe", headers=NOT_JSON_NOR_UTF_8)
+    refused(response)
+    assert response.json()["detail"][0]["input"] == "\ufffd\ufffd"
+    assert stored(harness_engine, "SELECT username FROM users") == [("ada",)]
 
 
 async def test_json_suffix_content_type_is_json(client, check):
@@ -255,3 +276,19 @@ async def test_markup_and_sql_are_stored_literally_and_escaped(blog, client, che
         html = (await client.get(page)).text
         assert "<script>alert(1)" not in html and "<img src=x" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# The Host header names the site: the app answers only to its own names (ALLOWED_HOSTS)
+
+
+@pytest.mark.parametrize("path", ["/api/posts/", "/posts/1/", "/api/posts", "/"])
+async def test_unknown_host_is_refused(blog, client, path):
+    await blog.post(await blog.user("ada"), "Hi")
+    response = await client.get(path, headers={"host": "evil.example"})
+    assert (response.status_code, response.text) == (400, "Invalid host header")
+    assert "location" not in response.headers  # no redirect to a site the client named
+
+
+async def test_trailing_slash_redirects_on_the_same_host(client):
+    response = await client.get("/api/posts/")
+    assert (response.status_code, response.headers["location"]) == (307, "http://localhost/api/posts")

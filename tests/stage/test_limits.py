@@ -42,6 +42,17 @@ async def test_pages_show_ten_posts_at_a_time(blog, client, check, path):
     assert response.status_code == 404 and "Page not found" in response.text
 
 
+@pytest.mark.parametrize("path", ["/", "/posts", "/users/1/posts"], ids=["home", "posts", "user-posts"])
+async def test_exactly_one_full_page_has_no_next_page(blog, client, path):
+    await many_posts(blog, PAGE_SIZE)
+    html = (await client.get(path)).text
+    assert len(titles(html)) == PAGE_SIZE and 'rel="next"' not in html  # no link to a page that is not there
+    assert (await client.get(path, params={"page": 2})).status_code == 404
+    await blog.post({"id": 1}, "One more")
+    html = (await client.get(path)).text
+    assert len(titles(html)) == PAGE_SIZE and 'rel="next" href="?page=2"' in html
+
+
 async def test_api_lists_are_bounded(blog, client, check):
     await many_posts(blog, 105)
     for path in ("/api/posts", "/api/users/1/posts"):
@@ -115,7 +126,7 @@ def announce_body(port: int, length: int) -> bytes:
     """Send only the headers of a request that announces a body of `length` bytes; return the answer."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(
-            b"POST /api/posts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"POST /api/posts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             b"Content-Length: %d\r\n\r\n" % length
         )
         return sock.recv(65536)

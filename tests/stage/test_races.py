@@ -137,6 +137,31 @@ async def test_patch_and_delete_of_the_same_post(live, http, blog, tally):
     assert_clean_log(live)
 
 
+async def test_patch_and_delete_of_the_same_user(live, http, blog, tally):
+    users = [(await blog.user(f"u{i}"))["id"] for i in range(20)]
+    requests: list[Request] = []
+    for user in users:
+        requests += [("PATCH", f"/api/users/{user}", {"email": f"u{user}.{n}@example.com"}) for n in range(4)]
+        requests += [("DELETE", f"/api/users/{user}", None) for _ in range(2)]
+    responses = await all_at_once(http, requests)
+    by_method = {
+        method: statuses([r for r in responses if r.request.method == method])
+        for method in ("PATCH", "DELETE")
+    }
+    left = count(live, "users")
+    tally(
+        f"{len(requests)} requests sent, {server_errors(responses)} 5xx seen, "
+        f"PATCH {by_method['PATCH']}, DELETE {by_method['DELETE']}, {left} user(s) left"
+    )
+    assert set(by_method["PATCH"]) <= {200, 404}, by_method
+    assert by_method["DELETE"] == {204: len(users), 404: len(users)}, by_method
+    assert left == 0
+    for response in responses:
+        if response.status_code == 404:
+            assert response.json() == {"detail": "User not found"}
+    assert_clean_log(live)
+
+
 async def test_delete_a_user_while_posts_are_created_for_them(live, http, blog, tally):
     users = [(await blog.user(f"u{i}"))["id"] for i in range(5)]
     requests: list[Request] = []

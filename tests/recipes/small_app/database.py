@@ -1,4 +1,4 @@
-"""A small async app in the shape the guide leads to, for testing recipes/conftest.py next to it."""
+"""A small async app in the shape the guide leads to, for testing the complete conftest next to it."""
 
 import os
 

@@ -1,4 +1,4 @@
-"""The reader's own tests, written against the fixtures of recipes/conftest.py."""
+"""The reader's own tests, written against the fixtures of the complete conftest."""
 
 from sqlalchemy import func, select
 

@@ -1,0 +1,13 @@
+from sqlalchemy.orm import Session
+
+from app import crud, models
+from app.schemas import ItemCreate
+from tests.utils.user import create_random_user
+from tests.utils.utils import random_lower_string
+
+
+def create_random_item(db: Session, *, owner_id: int | None = None) -> models.Item:
+    if owner_id is None:
+        owner_id = create_random_user(db).id
+    item_in = ItemCreate(title=random_lower_string(), description=random_lower_string())
+    return crud.item.create_with_owner(db, obj_in=item_in, owner_id=owner_id)
