@@ -30,7 +30,14 @@ from typing import Any
 from bench import ROOT, WORK, HarnessError, analysis
 from bench.charts import draw_charts
 from bench.counts import BACKENDS, count_statements
-from bench.databases import POSTGRES_URL, POSTS, USERS, create_pg_databases, drop_pg_databases
+from bench.databases import (
+    POSTGRES_URL,
+    POSTS,
+    USERS,
+    create_pg_databases,
+    drop_pg_databases,
+    remove_sqlite_files,
+)
 from bench.environment import build_venv, load_average, machine, stage_python, stage_versions, tool_versions
 from bench.growth import growth
 from bench.load import WRK_TIMEOUT_S, Run
@@ -86,6 +93,7 @@ def run(plan: Plan, *, keep_databases: bool = False) -> int:
             build_venv(stage)
         results["versions"] = {stage.dir: stage_versions(stage) for stage in plan.stages}
         results["postgres_server"] = create_pg_databases(plan.stages)
+        remove_sqlite_files(plan.stages)
         lap("environments")
         counts: dict[str, dict[str, Any]] = {backend: {} for backend in BACKENDS}
         for backend in BACKENDS:
