@@ -22,8 +22,22 @@ summary says "completed: unknown (N files could not be checked)" and names no st
 nothing to do until they parse, and JSON gives "completed": null and "nothing_to_do_yet": null; "next" is
 the first stage with a finding in the files that were checked.
 
+Each finding is an error (the app is wrong, or fails once async) or advice, marked "(advice)" and listed
+after the errors; the stages are judged by errors only, and the summary ends with "advice for: ..." naming
+the stages that have advice.
+Settings: [tool.asynccheck] in pyproject.toml (select, ignore, exclude, per-file-ignores); `# noqa: AC401`
+(or a prefix: `# noqa: AC`) at the end of a line hides that line's findings of those codes.
+
 exit status: 0 nothing found, 1 findings, 2 a usage error or a path or file that could not be checked
 """
+
+
+def _codes(text: str) -> list[str]:
+    codes = [code.strip().upper() for code in text.split(",") if code.strip()]
+    for code in codes:
+        if not code.startswith("AC") or (code != "AC" and not code[2:].isdigit()):
+            raise argparse.ArgumentTypeError(f"not a code or a prefix of one: {code!r} (AC503, AC5, AC)")
+    return codes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,12 +51,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (default: text)"
     )
+    parser.add_argument(
+        "--select",
+        type=_codes,
+        default=[],
+        metavar="CODES",
+        help="report only these codes or prefixes, comma-separated (AC5,AC203); "
+        "replaces [tool.asynccheck] select",
+    )
+    parser.add_argument(
+        "--ignore",
+        type=_codes,
+        default=[],
+        metavar="CODES",
+        help="do not report these codes or prefixes, comma-separated; adds to [tool.asynccheck] ignore",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):  # a message may quote source text that the terminal cannot show
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    report = check(args.paths)
+    report = check(args.paths, select=args.select, ignore=args.ignore)
     for error in report.errors:
         print(output.error_line(error), file=sys.stderr)
     sys.stdout.write(output.as_json(report) if args.format == "json" else output.text(report))

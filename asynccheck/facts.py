@@ -4,12 +4,17 @@ import ast
 from dataclasses import dataclass, field
 
 from asynccheck import patterns
-from asynccheck.kinds import CREATE_ASYNC_ENGINE, Kind, matches, type_of, value_of, yielded_by
-from asynccheck.source import Function, Module
+from asynccheck.blocking import Candidate, candidates
+from asynccheck.kinds import CREATE_ASYNC_ENGINE, CREATE_ENGINE, Kind, matches, type_of, value_of, yielded_by
+from asynccheck.source import Function, Module, dotted_name
 
 TESTCLIENT = {"fastapi.testclient.TestClient", "starlette.testclient.TestClient"}
 ASYNC_CLIENT = {"httpx.AsyncClient", "httpx.ASGITransport"}
 TYPEVAR = {"typing.TypeVar", "typing_extensions.TypeVar"}
+ORM_MODULES = ("sqlalchemy.orm", "sqlalchemy.ext.asyncio", "sqlalchemy.ext.declarative", "sqlmodel")
+APPS = {"fastapi.FastAPI", "fastapi.applications.FastAPI"}
+# Blocking-call detectors: blockbuster, pyleak, aiodebug (and asyncio's debug mode, below).
+DETECTORS = {"blockbuster", "pyleak", "aiodebug", "pytest_blockbuster"}
 
 
 @dataclass
@@ -19,6 +24,26 @@ class TestFacts:
     testclient: tuple[int, int] | None = None  # where TestClient is imported
     async_client: bool = False  # builds an httpx.AsyncClient or an ASGITransport
     blockbuster: bool = False  # imports the blocking-call detector
+
+
+# Decorators that leave an async def a coroutine function; under any other the checker cannot tell.
+PLAIN_DECORATORS = {"staticmethod", "classmethod", "abstractmethod", "override", "wraps"}
+EAGER_OPTIONS = {
+    "selectinload", "joinedload", "subqueryload", "immediateload", "contains_eager", "defaultload",
+}  # fmt: skip
+
+
+@dataclass(slots=True)
+class FunctionFacts:
+    """A module-level function or a method of a module-level class, as calls to it from elsewhere see it."""
+
+    line: int
+    is_async: bool
+    generator: bool  # async def with yield: an async generator, not a coroutine
+    plain: bool  # no decorator that may change what calling it gives
+    task: bool = False  # a Celery task (`@celery_app.task`, `@shared_task`)
+    blocking: list[Candidate] = field(default_factory=list)  # a def: the calls in it that may block
+    callees: list[str] = field(default_factory=list)  # a def: what it calls (qualified names)
 
 
 @dataclass
@@ -44,11 +69,30 @@ class Facts:
     bounds: dict[str, str] = field(default_factory=dict)  # `T = TypeVar("T", bound=Model)` -> Model
     routes: list[tuple[list[str], list[str]]] = field(default_factory=list)  # response models, callees
     test: TestFacts | None = None
+    path: str = ""
+    functions: dict[str, FunctionFacts] = field(default_factory=dict)  # "name" or "Class.method"
+    fields: dict[str, list[str]] = field(default_factory=dict)  # class -> its annotated attributes
+    eager: set[str] = field(default_factory=set)  # relationship attributes named in eager-load options
+    read_after_commit: tuple[int, str] | None = None  # (line, text) of an attribute read after commit()
+    libraries: set[str] = field(default_factory=set)  # top-level packages imported
+    exec_calls: bool = False  # awaits `session.exec(...)` (SQLModel's AsyncSession)
+    configured: set[str] = field(default_factory=set)  # factories bound later: `X.configure(bind=...)`
+    exports: set[str] = field(default_factory=set)  # names bound at module level besides defined and imports
+    dynamic: bool = False  # a star import or a module __getattr__: the checker cannot list its names
+    lifespan: bool = False  # gives an app a lifespan (FastAPI(lifespan=...), ...) or startup handlers
+    app: tuple[int, int] | None = None  # where it makes a FastAPI app (not in a test module)
+    alembic_env: bool = False  # Alembic's env.py: imports alembic's context
+    sync_engine: bool = False  # makes a sync engine (create_engine, engine_from_config)
+    orm: bool = False  # imports SQLAlchemy's ORM or asyncio layer, or SQLModel
 
 
 def facts(module: Module) -> Facts:
-    found = Facts(module.name, defined=set(module.defined), imports=dict(module.imports))
+    found = Facts(module.name, defined=set(module.defined), imports=dict(module.imports), path=module.path)
     found.backends = set(module.backends)
+    found.libraries = {name.partition(".")[0] for name in module.imports.values()}
+    for node in module.import_nodes:
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.libraries.add(node.module.partition(".")[0])
     for name, binding in module.globals.items():
         value = value_of(module, binding.value, None)
         if value is not None:
@@ -61,6 +105,9 @@ def facts(module: Module) -> Facts:
         if kind is not None:
             found.types[name] = kind
     for function in module.functions:
+        key = function.name if function.qualname else f"{function.owner}.{function.name}"
+        if function.qualname or (function.owner and function.parent is None):
+            found.functions[key] = _function(module, function)
         if function.qualname:
             kind = yielded_by(module, function)
             if kind is not None:
@@ -73,11 +120,168 @@ def facts(module: Module) -> Facts:
     )
     found.dependencies = patterns.dependencies(module)
     found.handlers = patterns.registered_handlers(module)
-    for name, node in module.classes.items():
-        _class(module, name, node, found)
+    for name, class_node in module.classes.items():
+        _class(module, name, class_node, found)
+    for call in module.calls_named(*EAGER_OPTIONS):
+        for arg in call.node.args:
+            if isinstance(arg, ast.Attribute):
+                found.eager.add(arg.attr)
+            elif isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                found.eager.add(arg.value.rpartition(".")[2])
+    found.exec_calls = any(call.awaited for call in module.calls_named("exec"))  # `await session.exec(...)`
+    for call in module.calls_named("configure"):
+        func = call.node.func
+        if isinstance(func, ast.Attribute) and patterns.keyword(call.node, "bind") is not None:
+            qualname = module.qualify(func.value, call.function)
+            if qualname:
+                found.configured.add(qualname)
+    found.read_after_commit = _read_after_commit(module)
+    found.exports, found.dynamic = _exports(module)
+    found.exports -= found.defined | found.imports.keys()
+    found.orm = any(name.startswith(ORM_MODULES) for name in module.imports.values()) or any(
+        isinstance(node, ast.ImportFrom) and (node.module or "").startswith(ORM_MODULES)
+        for node in module.import_nodes
+    )
+    for call in module.calls_named("FastAPI", "Starlette"):
+        if patterns.keyword(call.node, "lifespan") is not None:
+            found.lifespan = True
+        elif found.app is None and not module.is_test and module.qualify(call.node.func) in APPS:
+            found.app = (call.node.lineno, module.col(call.node))
+    if "lifespan_context" in module.text or module.calls_named("on_event", "add_event_handler"):
+        found.lifespan = True  # a lifespan, or startup and shutdown handlers (AC302 is about those)
+    if any(
+        patterns.keyword(call.node, hook) is not None
+        for call in module.calls_named("FastAPI", "Starlette")
+        for hook in ("on_startup", "on_shutdown")
+    ):
+        found.lifespan = True
+    found.alembic_env = (
+        module.path.rpartition("/")[2] == "env.py" and "alembic.context" in module.imports.values()
+    )
+    found.sync_engine = any(
+        matches(module.callee(call), CREATE_ENGINE) for call in module.calls_named("create_engine")
+    )
     if module.is_test:
         found.test = _test(module)
     return found
+
+
+def _function(module: Module, function: Function) -> FunctionFacts:
+    node = function.node
+    names = [(dotted_name(d.func if isinstance(d, ast.Call) else d) or "") for d in node.decorator_list]
+    last = [name.rpartition(".")[2] for name in names]
+    task = any(name in ("task", "shared_task") for name in last)
+    plain = all(
+        name in PLAIN_DECORATORS or (isinstance(d, ast.Call) and name in patterns.ROUTE_METHODS)
+        for name, d in zip(last, node.decorator_list, strict=True)
+    )
+    facts = FunctionFacts(node.lineno, function.is_async, function.generator, plain, task)
+    if not function.is_async:
+        facts.blocking = candidates(module, function, own_sql=True)
+        for call in function.calls:
+            if call.deferred:
+                continue
+            callee = module.callee(call)
+            func = call.node.func
+            if callee is None and function.owner and isinstance(func, ast.Attribute):
+                if isinstance(func.value, ast.Name) and func.value.id in ("self", "cls"):
+                    callee = f".{function.owner}.{func.attr}"  # a method of the same class
+            if callee:
+                facts.callees.append(callee)
+    return facts
+
+
+def _exports(module: Module) -> tuple[set[str], bool]:
+    """Every name a module binds at its top level (in if/try/with/for/while blocks too, by any assignment),
+    and the names its functions declare global; and whether it has names the checker cannot list."""
+    names = set(module.defined) | set(module.imports)
+    dynamic = "__getattr__" in module.defined
+    simple = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.Expr, ast.Pass)
+    stack: list[ast.AST] = [
+        node
+        for node in module.tree.body
+        if not isinstance(node, simple)  # already in defined and imports
+        and not (isinstance(node, ast.Assign | ast.AnnAssign) and _plain_target(node))
+    ]
+    while stack:
+        node = stack.pop()
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign | ast.For | ast.AsyncFor):
+            targets = [node.target]
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
+        elif isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+            dynamic = True
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((alias.asname or alias.name).partition(".")[0] for alias in node.names)
+        for target in targets:
+            names.update(name.id for name in ast.walk(target) if isinstance(name, ast.Name))
+        for block_name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            block = getattr(node, block_name, None)
+            if block and not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                stack.extend(block)
+        if isinstance(node, ast.ExceptHandler) and node.name:
+            names.add(node.name)
+    if ":=" in module.text or "match " in module.text:  # walrus and match bindings: anywhere at top level
+        for inner in ast.walk(module.tree):
+            if isinstance(inner, ast.NamedExpr) and isinstance(inner.target, ast.Name):
+                names.add(inner.target.id)
+            elif isinstance(inner, ast.MatchAs | ast.MatchStar) and inner.name:
+                names.add(inner.name)
+    if "global " in module.text:
+        for inner in ast.walk(module.tree):
+            if isinstance(inner, ast.Global):
+                names.update(inner.names)
+    return names, dynamic
+
+
+def _plain_target(node: ast.Assign | ast.AnnAssign) -> bool:
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return all(isinstance(target, ast.Name) for target in targets)
+
+
+def _read_after_commit(module: Module) -> tuple[int, str] | None:
+    """The first `obj.attr` read (or `return obj`) after `db.commit()` in the same function, of a local name
+    bound before it to what a call gave (an object the commit expired), with no refresh(obj) after it."""
+    for call in module.calls_named("commit"):
+        function, func = call.function, call.node.func
+        if function is None or not isinstance(func, ast.Attribute):
+            continue
+        line = call.node.lineno
+        params = {arg.arg for arg in function.params()}
+        refreshed = {
+            arg.id
+            for other in function.calls
+            if isinstance(other.node.func, ast.Attribute)
+            and other.node.func.attr == "refresh"
+            and other.node.lineno > line
+            for arg in other.node.args[:1]
+            if isinstance(arg, ast.Name)
+        }
+        expired = {
+            name
+            for name, binding in function.bindings.items()
+            if isinstance(binding.value, ast.Call | ast.Await)
+            and binding.value.lineno < line
+            and name not in params
+            and name not in refreshed
+            and name != dotted_name(func.value)
+        }
+        if not expired:
+            continue
+        for node in ast.walk(function.node):
+            if getattr(node, "lineno", 0) <= line:
+                continue
+            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                if isinstance(node.value, ast.Name) and node.value.id in expired:
+                    return node.lineno, ast.unparse(node)
+            if isinstance(node, ast.Return) and isinstance(node.value, ast.Name) and node.value.id in expired:
+                return node.lineno, ast.unparse(node)
+    return None
 
 
 def _bound(module: Module, value: ast.expr | None) -> str | None:
@@ -95,7 +299,14 @@ def _callees(module: Module, function: Function) -> list[str]:
 
 
 def _class(module: Module, name: str, node: ast.ClassDef, found: Facts) -> None:
-    bases = [base for base in (module.qualify(expr) for expr in node.bases) if base]
+    # CRUDBase[ModelType, CreateSchema, UpdateSchema] is a CRUDBase
+    unwrapped = [expr.value if isinstance(expr, ast.Subscript) else expr for expr in node.bases]
+    bases = [base for base in (module.qualify(expr) for expr in unwrapped) if base]
+    found.fields[name] = [
+        statement.target.id
+        for statement in node.body
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
+    ]
     collections: dict[str, str] = {}
     relationships: dict[str, str | bool | None] = {}
     for statement in node.body:
@@ -126,8 +337,10 @@ def _test(module: Module) -> TestFacts:
         qualnames = [f"{source}.{name}" if source else name for name in names]
         if test.testclient is None and any(name in TESTCLIENT for name in qualnames):
             test.testclient = (node.lineno, module.col(node))
-        if any(name.partition(".")[0] == "blockbuster" for name in [source, *names]):
+        if any(name.partition(".")[0] in DETECTORS for name in [source, *names]):
             test.blockbuster = True
+    if module.calls_named("set_debug") or module.calls_named("slow_callback_duration"):
+        test.blockbuster = True  # asyncio's debug mode reports callbacks that hold the loop
     test.async_client = any(
         module.callee(call) in ASYNC_CLIENT for call in module.calls_named("AsyncClient", "ASGITransport")
     )

@@ -6,13 +6,13 @@ output does not depend on where the checker runs.
 
 import fnmatch
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from asynccheck.report import FileError
 
-REQUIREMENTS = ("requirements*.txt", "pyproject.toml", "setup.cfg")
+REQUIREMENTS = ("requirements*.txt", "pyproject.toml", "setup.cfg", "uv.lock", "poetry.lock", "pdm.lock")
 SKIP_DIRS = {"__pycache__", "node_modules", "site-packages"}
 
 
@@ -68,7 +68,8 @@ def module_name(path: Path, bases: dict[Path, Path] | None = None) -> tuple[str,
     return ".".join(parts), is_package
 
 
-def discover(paths: list[str]) -> Found:
+def discover(paths: list[str], excluded: Callable[[Path], bool] | None = None) -> Found:
+    """The files under the paths, but those `excluded` says to leave out (config.Config.excluded)."""
     found = Found()
     for given in paths:
         root = Path(given)
@@ -80,7 +81,8 @@ def discover(paths: list[str]) -> Found:
             found.directories = True
             before = len(found.python)
             for path in _walk(root):
-                _add(found, path, shown, PurePosixPath(path.relative_to(root).as_posix()))
+                if excluded is None or not excluded(path):
+                    _add(found, path, shown, PurePosixPath(path.relative_to(root).as_posix()))
             if len(found.python) == before:
                 found.errors.append(FileError(str(shown), "no Python file in this directory"))
         else:
@@ -115,6 +117,7 @@ def _walk(root: Path) -> Iterator[Path]:
             if not name.startswith(".")
             and name not in SKIP_DIRS
             and not (here / name / "pyvenv.cfg").exists()
+            and not (name == "versions" and (here / "env.py").is_file())  # Alembic's migration scripts
         )
         for name in sorted(files):
             if name.endswith(".py") or is_requirements(name):

@@ -93,6 +93,24 @@ def matches(qualname: str | None, names: Names) -> bool:
 
 # Full names, and their last parts for names that are not qualified.
 _CLASS_KINDS = {name: kind for kind, names in CLASSES.items() for name in names.full | names.last}
+REDIS_MAKERS = ("Redis", "StrictRedis", "from_url", "Redis.from_url", "client.Redis", "client.StrictRedis")
+# Objects whose methods block (blocking.METHODS), by the class or function that makes them; full names only.
+BLOCKING_CLASSES = {
+    "passlib.context.CryptContext": "CryptContext",
+    "argon2.PasswordHasher": "PasswordHasher",
+    "argon2._password_hasher.PasswordHasher": "PasswordHasher",
+    "smtplib.SMTP": "smtplib.SMTP",
+    "smtplib.SMTP_SSL": "smtplib.SMTP",
+    "emails.Message": "emails.Message",
+    "emails.html": "emails.Message",
+    "requests.Session": "requests.Session",
+    "requests.session": "requests.Session",
+    "httpx.Client": "httpx.Client",
+    "celery.Celery": "Celery",
+    "pathlib.Path": "pathlib.Path",
+    **{f"redis.{name}": "redis.Redis" for name in REDIS_MAKERS},
+}
+_CLASS_KINDS.update(BLOCKING_CLASSES)
 
 
 def class_kind(qualname: str | None) -> str | None:

@@ -4,27 +4,50 @@ import json
 from collections import Counter
 
 from asynccheck.codes import STAGES
-from asynccheck.report import FileError, Report
+from asynccheck.report import FileError, Finding, Report
 
 
 def text(report: Report) -> str:
-    lines = [f"{f.path}:{f.line}:{f.col}: {f.code} {f.message} -> {f.guide}" for f in report.findings]
+    """Errors first, then advice (marked as such), then the summary and the counts."""
+    lines = [
+        f"{f.path}:{f.line}:{f.col}: {f.code} {'' if f.is_error else '(advice) '}{f.message} -> {f.guide}"
+        for f in report.findings
+    ]
     lines.append(summary(report))
     lines.append(counts(report))
     return "\n".join(lines) + "\n"
 
 
 def summary(report: Report) -> str:
+    return _verdict(report) + _advice(report)
+
+
+def _advice(report: Report) -> str:
+    """The stages with advice: done as far as errors go, with something still worth a look."""
+    stages = sorted({f"{finding.stage:02d}" for finding in report.advice})
+    return f"; advice for: {' '.join(stages)}" if stages and not report.out_of_scope else ""
+
+
+def _verdict(report: Report) -> str:
+    if report.out_of_scope:
+        return f"out of scope: {report.out_of_scope}"
     if not report.checked:
         return "no Python file could be checked"
     if report.completed is None:  # a file that does not parse may hold a finding of any stage
-        unchecked = f"{len(report.errors)} file{'' if len(report.errors) == 1 else 's'} could not be checked"
-        completed = f"unknown ({unchecked})"
+        whole = len([error for error in report.errors if not error.partial])
+        partial = len({error.path for error in report.errors if error.partial})
+        parts = [f"{whole} file{'' if whole == 1 else 's'} could not be checked"] if whole else []
+        if partial:
+            parts.append(f"{partial} file{'' if partial == 1 else 's'} checked only in part")
+        completed = f"unknown ({', '.join(parts)})"
+        if partial:
+            completed += ", THE VERDICT IS INCOMPLETE"
     else:
         completed = " ".join(report.completed) or "none"
     if report.next is None:
         if report.completed is None:
-            return f"completed: {completed}; no finding in the files checked"
+            nothing = "no error" if report.advice else "no finding"
+            return f"completed: {completed}; {nothing} in the files checked"
         return f"completed: {completed}: every stage is complete"
     title = STAGES[int(report.next)].title
     line = f"completed: {completed}; next: {report.next} ({title[0].upper()}{title[1:]})"
@@ -33,19 +56,30 @@ def summary(report: Report) -> str:
     return line
 
 
+def _by_stage(findings: list[Finding]) -> str:
+    per_stage = Counter(f"{finding.stage:02d}" for finding in findings)
+    return ", ".join(f"{stage}: {count}" for stage, count in sorted(per_stage.items()))
+
+
 def counts(report: Report) -> str:
     files = f"{report.checked} Python file" + ("" if report.checked == 1 else "s")
     if report.findings:
-        per_stage = Counter(f"{finding.stage:02d}" for finding in report.findings)
-        stages = ", ".join(f"{stage}: {count}" for stage, count in sorted(per_stage.items()))
-        found = (
-            f"{len(report.findings)} finding{'' if len(report.findings) == 1 else 's'} (by stage {stages})"
-        )
+        errors, advice = report.errors_found, report.advice
+        parts = []
+        if errors:
+            plural = "" if len(errors) == 1 else "s"
+            parts.append(f"{len(errors)} error{plural} (by stage {_by_stage(errors)})")
+        if advice:
+            parts.append(f"{len(advice)} advice (by stage {_by_stage(advice)})")
+        found = ", ".join(parts)
     else:
         found = "no findings"
     line = f"checked {files}: {found}"
-    if report.errors:
-        line += f"; {len(report.errors)} could not be checked (see the errors above)"
+    whole = [error for error in report.errors if not error.partial]
+    if whole:
+        line += f"; {len(whole)} could not be checked (see the errors above)"
+    if len(whole) < len(report.errors):
+        line += "; parts of files skipped (see the errors above)"
     return line
 
 
@@ -62,6 +96,7 @@ def as_json(report: Report) -> str:
         "next": report.next,
         "nothing_to_do_yet": report.nothing_to_do_yet,
         "checked": report.checked,
+        "out_of_scope": report.out_of_scope,
         "errors": [error.as_dict() for error in report.errors],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 from collections.abc import Callable
 from pathlib import Path
@@ -37,14 +38,83 @@ def read(path: Path) -> str:
         ) from None
 
 
+# Syntax newer than the running Python, rewritten on the line that fails into what it means in older syntax:
+# the checker reads the same names and calls either way.
+NEWER_SYNTAX = [
+    # PEP 758 (3.14): `except A, B:` is `except (A, B):`
+    (re.compile(r"^(\s*except\*?)\s+(?!\()([^():#]+,[^():#]*?)\s*:"), r"\1 (\2):"),
+    # PEP 695 (3.12): `type Alias = ...` is an assignment, `def f[T](...)` and `class C[T]` are generic
+    (re.compile(r"^(\s*)type\s+(\w+)\s*(?:\[[^\]]*\])?\s*="), r"\1\2 ="),
+    (re.compile(r"^(\s*(?:async\s+)?def\s+\w+)\s*\[[^\]]*\]\s*\("), r"\1("),
+    (re.compile(r"^(\s*class\s+\w+)\s*\[[^\]]*\]"), r"\1"),
+]
+MAX_REPAIRS = 50
+SKIPPED = (
+    "syntax error: {message}; this Python ({version}) cannot parse it, so lines {start}-{end} were skipped "
+    "and the rest of the file was checked: the verdict is incomplete until it parses here (run asynccheck "
+    "with the Python the app uses)"
+)
+
+
+def _parse_newer(text: str, path: str) -> tuple[ast.Module, list[tuple[int, int, int, int, str]]]:
+    """Parse text, rewriting syntax newer than this Python where that is exact, and leaving out the top-level
+    statement around any other line that fails. Returns the tree and, for each part left out, the line and
+    column of its error, its first and last lines and the error."""
+    lines = text.split("\n")
+    skipped: list[tuple[int, int, int, int, str]] = []
+    first: SyntaxError | None = None
+    for _ in range(MAX_REPAIRS):
+        try:
+            return ast.parse("\n".join(lines), filename=path), skipped
+        except SyntaxError as error:
+            first = first or error
+            number = error.lineno or 0
+            if not 1 <= number <= len(lines):
+                break
+            line = lines[number - 1]
+            for pattern, replacement in NEWER_SYNTAX:
+                if pattern.search(line):
+                    lines[number - 1] = pattern.sub(replacement, line, count=1)
+                    break
+            else:
+                start, end = _statement_around(lines, number)
+                if start == 1 and end == len(lines):
+                    break  # nothing would be left to check
+                for index in range(start - 1, end):
+                    lines[index] = ""
+                skipped.append((number, error.offset or 1, start, end, error.msg))
+    assert first is not None
+    raise first
+
+
+def _statement_around(lines: list[str], number: int) -> tuple[int, int]:
+    """The lines of the top-level statement that holds line `number` (1-based, inclusive)."""
+    start = number
+    while start > 1 and not _starts_statement(lines[start - 1]):
+        start -= 1
+    end = number
+    while end < len(lines) and not _starts_statement(lines[end]):
+        end += 1
+    return start, end
+
+
+def _starts_statement(line: str) -> bool:
+    return bool(line) and not line[0].isspace() and not line.startswith(("#", ")", "]", "}", "@"))
+
+
 def parse(text: str, path: str, name: str, is_package: bool = False, is_test: bool = False) -> Module:
     try:
-        tree = ast.parse(text, filename=path)
+        tree, skipped = _parse_newer(text, path)
     except SyntaxError as error:
         raise SourceError(f"syntax error: {error.msg}", error.lineno, error.offset) from None
     except ValueError as error:  # a NUL byte
         raise SourceError(f"cannot parse: {error}") from None
-    module = Module(path, name, is_package, is_test, text.splitlines(), tree)
+    module = Module(path, name, is_package, is_test, text.splitlines(), tree, text=text)
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    module.skipped = [
+        (line, col, SKIPPED.format(message=message, version=version, start=start, end=end))
+        for line, col, start, end, message in skipped
+    ]
     try:
         _collect_globals(module, tree.body)
         _Walker(module).body(tree.body, None, True)
@@ -101,6 +171,8 @@ class _Walker:
     def __init__(self, module: Module) -> None:
         self.module = module
         self.class_depth = 0  # inside a class body: its functions are methods
+        self.classes: list[str | None] = []  # the enclosing class bodies: a name for a module-level class
+        self.lambdas = 0  # inside a lambda
         self.handlers: dict[type[ast.AST], Handler] = {
             ast.Call: self.call,
             ast.Await: self.await_,
@@ -168,11 +240,15 @@ class _Walker:
 
     def class_(self, node: ast.ClassDef, function: Function | None, import_time: bool, flag: str) -> None:
         self.class_depth += 1
+        self.classes.append(node.name if function is None and self.class_depth == 1 else None)
         self.children(node, function, import_time)
+        self.classes.pop()
         self.class_depth -= 1
 
     def lambda_(self, node: ast.Lambda, function: Function | None, import_time: bool, flag: str) -> None:
+        self.lambdas += 1
         self.children(node, function, False)
+        self.lambdas -= 1
 
     def result(
         self,
@@ -181,6 +257,8 @@ class _Walker:
         import_time: bool,
         flag: str,
     ) -> None:
+        if function is not None and not isinstance(node, ast.Return):
+            function.generator = True
         if function is not None and node.value is not None:
             function.results.append(node.value)
         self.children(node, function, import_time)
@@ -199,7 +277,7 @@ class _Walker:
                 self.module.backends.add(BACKENDS.get(match[1], match[1]))
 
     def call(self, node: ast.Call, function: Function | None, import_time: bool, flag: str) -> None:
-        call = Call(node, function, flag == "awaited", flag == "handed_on", import_time)
+        call = Call(node, function, flag == "awaited", flag == "handed_on", import_time, self.lambdas > 0)
         self.module.calls.append(call)
         if function is not None:
             function.calls.append(call)
@@ -224,7 +302,8 @@ class _Walker:
                 self.visit(child, outer, import_time)
         at_module_level = outer is None and not self.class_depth
         qualname = f"{self.module.name}.{node.name}" if at_module_level else None
-        function = Function(node, outer, qualname)
+        owner = self.classes[-1] if outer is None and self.classes else None
+        function = Function(node, outer, qualname, owner)
         positional = [*args.posonlyargs, *args.args]
         defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
         params = [

@@ -1,4 +1,6 @@
-"""The packages a project declares: requirements files, pyproject.toml (PEP 621, 735, Poetry), setup.cfg."""
+"""The packages a project declares: requirements files, pyproject.toml (PEP 621, 735, Poetry), setup.cfg,
+and the packages its lock files install (uv.lock, poetry.lock, pdm.lock): SQLAlchemy before 2.1 brings
+greenlet along on most platforms, and a lock file says whether it did."""
 
 import configparser
 import re
@@ -18,6 +20,7 @@ class Requirement:
     extras: frozenset[str]
     path: str  # the file that declares it, as printed
     line: int
+    spec: str = ""  # the version specifier, as written (">=2.0,<2.1", "==2.0.44", Poetry's "~2.0")
 
 
 def normalize(name: str) -> str:
@@ -30,7 +33,8 @@ def parse_one(text: str, path: str, line: int) -> Requirement | None:
     if not match:
         return None
     extras = frozenset(normalize(extra.strip()) for extra in (match[2] or "").split(",") if extra.strip())
-    return Requirement(normalize(match[1]), extras, path, line)
+    spec = text[match.end() :].split(";", 1)[0].strip()
+    return Requirement(normalize(match[1]), extras, path, line, spec)
 
 
 def read(path: Path, shown: str) -> tuple[list[Requirement], list[FileError]]:
@@ -42,6 +46,8 @@ def read(path: Path, shown: str) -> tuple[list[Requirement], list[FileError]]:
         return _pyproject(text, shown)
     if path.name == "setup.cfg":
         return _setup_cfg(text, shown)
+    if path.name.endswith(".lock"):
+        return _lock(text, shown)
     return _requirements_txt(path, text, shown, set()), []
 
 
@@ -81,7 +87,13 @@ def _from_strings(specifiers: Iterable[object], text: str, shown: str) -> list[R
             requirement = parse_one(specifier, shown, 1)
             if requirement:
                 found.append(
-                    Requirement(requirement.name, requirement.extras, shown, _line_of(text, requirement.name))
+                    Requirement(
+                        requirement.name,
+                        requirement.extras,
+                        shown,
+                        _line_of(text, requirement.name),
+                        requirement.spec,
+                    )
                 )
     return found
 
@@ -104,7 +116,9 @@ def _pyproject(text: str, shown: str) -> tuple[list[Requirement], list[FileError
     for table in tables:
         for name, spec in table.items():
             extras = spec.get("extras", []) if isinstance(spec, dict) else []
-            requirement = parse_one(f"{name}[{','.join(extras)}]", shown, _line_of(text, name))
+            version = spec.get("version", "") if isinstance(spec, dict) else spec
+            version = version if isinstance(version, str) else ""
+            requirement = parse_one(f"{name}[{','.join(extras)}] {version}", shown, _line_of(text, name))
             if requirement and requirement.name != "python":
                 found.append(requirement)
     return found, []
@@ -121,3 +135,29 @@ def _setup_cfg(text: str, shown: str) -> tuple[list[Requirement], list[FileError
         values += [value for _, value in parser.items("options.extras_require")]
     specifiers = [line.strip() for value in values for line in value.splitlines() if line.strip()]
     return _from_strings(specifiers, text, shown), []
+
+
+def _lock(text: str, shown: str) -> tuple[list[Requirement], list[FileError]]:
+    """The `[[package]]` entries of a TOML lock file."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return [], [FileError(shown, f"not valid TOML: {error}")]
+    found = []
+    for package in data.get("package", []):
+        name = package.get("name") if isinstance(package, dict) else None
+        if isinstance(name, str):
+            version = package.get("version", "")
+            spec = f"=={version}" if isinstance(version, str) and version else ""
+            found.append(Requirement(normalize(name), frozenset(), shown, _line_of(text, f'"{name}"'), spec))
+    return found, []
+
+
+# SQLAlchemy before 2.1 requires greenlet itself (on the usual platforms): a pin below 2.1 brings it along.
+BEFORE_2_1 = re.compile(r"(?:===?|~=|~|\^)\s*(?:1\.\d+|2\.0)\b|<\s*2\.1\b|<=\s*(?:1\.\d+|2\.0)\b")
+
+
+def brings_greenlet(requirement: Requirement) -> bool:
+    """A sqlalchemy requirement pinned below 2.1 ("==2.0.44", ">=2.0,<2.1", "~=1.4", Poetry's "~2.0"); not
+    Poetry's "^2.0", which allows 2.1."""
+    return requirement.name == "sqlalchemy" and bool(BEFORE_2_1.search(requirement.spec))

@@ -37,9 +37,11 @@ class Function:
     node: ast.FunctionDef | ast.AsyncFunctionDef
     parent: Function | None
     qualname: str | None  # "module.name" for a module-level function, else None
+    owner: str | None = None  # the module-level class it is a method of
     bindings: dict[str, Binding] = field(default_factory=dict)
     results: list[ast.expr] = field(default_factory=list)  # the values it yields or returns
     calls: list[Call] = field(default_factory=list)
+    generator: bool = False  # has a yield: calling it gives an (async) generator, not a coroutine
 
     @property
     def name(self) -> str:
@@ -61,8 +63,11 @@ class Call:
     awaited: bool  # the operand of `await`
     handed_on: bool  # an argument of another call or an `async with` item: awaited elsewhere, if at all
     import_time: bool  # runs when the module is imported
+    deferred: bool = False  # in a lambda: runs when the lambda is called, wherever that is
     callee: str | None = field(default=None, init=False)  # set by Module.callee()
     callee_known: bool = field(default=False, init=False)
+    target: object = field(default=None, init=False)  # set by Index.target(): what it calls, if known
+    target_known: bool = field(default=False, init=False)
 
 
 @dataclass(eq=False)
@@ -84,6 +89,9 @@ class Module:
     # What its names are, kept by index.Index (by id of the function and name) and the rules (by annotation).
     kinds: dict[tuple[int | str, str], str | None] = field(default_factory=dict)
     by_name: dict[str, list[Call]] | None = None  # see calls_named()
+    text: str = ""  # the whole source
+    by_function: dict[int, list[Call]] | None = None  # blocking.candidates(): calls by name, per function
+    skipped: list[tuple[int, int, str]] = field(default_factory=list)  # left out: (line, col, why)
 
     def col(self, node: Located) -> int:
         """The 1-based column of a node, in characters (the tree counts UTF-8 bytes)."""
@@ -94,6 +102,9 @@ class Module:
 
     def finding(self, node: Located, code: str, message: str) -> Finding:
         return Finding(self.path, node.lineno, self.col(node), code, message)
+
+    def finding_at(self, line: int, col: int, code: str, message: str) -> Finding:
+        return Finding(self.path, line, col, code, message)
 
     def calls_named(self, *names: str) -> list[Call]:
         """The calls of functions or methods with these names: `db.execute(...)` is named execute, and
@@ -134,6 +145,14 @@ class Module:
         elif head in self.defined:
             head = f"{self.name}.{head}" if self.name else head
         return f"{head}.{rest}" if rest else head
+
+
+def last_name(call: ast.Call) -> str:
+    """`get` for `crud.item.get(...)` and for `get(...)`."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
 
 
 def dotted_name(expr: ast.expr) -> str | None:

@@ -113,14 +113,15 @@ def codes_reference() -> str:
     by that page's title."""
     here = posixpath.dirname(codes.GUIDE)
     parts = []
-    for code, (target, about) in codes.CODES.items():
+    for code, (target, about, severity) in codes.CODES.items():
         stage = codes.STAGES[codes.stage_of(code)]
         page, _, anchor = target.partition("#")
         title = next((line[2:] for line in sources.read(page).splitlines() if line.startswith("# ")), page)
         link = posixpath.relpath(page, here) + (f"#{anchor}" if anchor else "")
         when = "clear it before you start" if stage.number == 0 else f"stage {stage.label} removes it"
         parts.append(
-            f'<a id="{code.lower()}"></a>\n\n### {code}: {about}\n\n{when.capitalize()}: [{title}]({link}).\n'
+            f'<a id="{code.lower()}"></a>\n\n### {code}: {about}\n\n'
+            f"{severity.capitalize()}. {when.capitalize()}: [{title}]({link}).\n"
         )
     return "\n".join(parts)
 

@@ -2,11 +2,15 @@
 rule sees the files found and the requirements."""
 
 from asynccheck.rules import (
+    alembic,
     awaits,
     baseline,
+    blocking,
+    coroutines,
     drivers,
     factories,
     handlers,
+    imports,
     lifespan,
     loading,
     pydantic_v1,
@@ -15,5 +19,19 @@ from asynccheck.rules import (
     testing,
 )
 
-MODULE_RULES = (baseline, pydantic_v1, factories, lifespan, loading, queries, routes, awaits, handlers)
+MODULE_RULES = (
+    baseline,
+    pydantic_v1,
+    factories,
+    lifespan,
+    loading,
+    queries,
+    routes,
+    awaits,
+    blocking,
+    coroutines,
+    imports,
+    alembic,
+    handlers,
+)
 PROJECT_RULES = (drivers, testing)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from asynccheck.files import Found
 from asynccheck.index import Index
 from asynccheck.report import Finding
-from asynccheck.requirements import Requirement
+from asynccheck.requirements import Requirement, brings_greenlet
 
 DRIVERS = {"sqlite": ("aiosqlite",), "postgresql": ("asyncpg", "psycopg"), "mysql": ("aiomysql", "asyncmy")}
 NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mysql": "MySQL"}
@@ -41,7 +41,11 @@ def check(index: Index, found: Found, requirements: list[Requirement]) -> Iterat
     missing = _missing_drivers(index.backends, installed)
     if missing:
         yield Finding(main, 1, 1, "AC101", missing)
-    if "greenlet" not in installed and not any(r.extras & GREENLET_EXTRAS for r in sqlalchemy):
+    if (
+        "greenlet" not in installed
+        and not any(r.extras & GREENLET_EXTRAS for r in sqlalchemy)
+        and not any(brings_greenlet(r) for r in sqlalchemy)
+    ):
         declared = sqlalchemy[0] if sqlalchemy else None
         message = (
             "sqlalchemy without the asyncio extra: greenlet, which SQLAlchemy's asyncio layer needs, is not "

@@ -12,6 +12,11 @@ CREATE_ALL = (
     "{name}() runs when the module is imported: create the tables in a lifespan, through the async engine "
     "and conn.run_sync()"
 )
+NO_LIFESPAN = (
+    "the app has an async engine and no lifespan: nothing disposes of the engine's pool at shutdown, so its "
+    "connections are dropped instead of closed; give FastAPI a lifespan that does `await engine.dispose()` "
+    "after its yield (with Alembic owning the schema, that is all stage 03 asks)"
+)
 ON_EVENT = "{what} is deprecated: move the startup and shutdown work into a lifespan (FastAPI(lifespan=...))"
 
 
@@ -33,6 +38,9 @@ def check(module: Module, index: Index) -> Iterator[Finding]:
         if isinstance(func, ast.Attribute):
             what = f"@{ast.unparse(func)}(...)" if func.attr == "on_event" else f"{ast.unparse(func)}()"
             yield module.finding(call.node, "AC302", ON_EVENT.format(what=what))
+    facts = index.modules.get(module.name)
+    if facts is not None and facts.app and index.async_engine and not index.lifespan:
+        yield module.finding_at(*facts.app, "AC303", NO_LIFESPAN)
     for call in module.calls_named(*APPLICATIONS):
         for name in ("on_startup", "on_shutdown"):
             value = keyword(call.node, name)

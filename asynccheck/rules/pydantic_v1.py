@@ -70,7 +70,9 @@ def check(module: Module, index: Index) -> Iterator[Finding]:
             for alias in imported.names:
                 if alias.name in IMPORTS:
                     yield module.finding(
-                        alias, "AC007", IMPORT.format(name=alias.name, hint=IMPORTS[alias.name])
+                        alias,
+                        "AC008" if alias.name == "BaseSettings" else "AC007",
+                        IMPORT.format(name=alias.name, hint=IMPORTS[alias.name]),
                     )
 
 

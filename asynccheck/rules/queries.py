@@ -15,6 +15,11 @@ LEGACY = (
     "`{receiver}.query()` is the legacy Query API, which AsyncSession does not have: "
     "rewrite it with select() and `await db.scalars(...)` or `await db.execute(...)`"
 )
+LEGACY_SQLMODEL = (
+    "`{receiver}.query()` is the legacy Query API, which AsyncSession does not have: rewrite it with "
+    "sqlmodel's select() and `await session.exec(...)` (SQLModel's AsyncSession from "
+    "sqlmodel.ext.asyncio.session)"
+)
 REFRESH = (
     "refresh({target}) loads the columns only, and the response model {model}{via} reads `{fields}`, which "
     "an AsyncSession cannot load lazily: pass attribute_names={names!r}, or select the object again with "
@@ -34,7 +39,8 @@ def check(module: Module, index: Index) -> Iterator[Finding]:
         ):
             receiver = ast.unparse(func.value)
             receiver = receiver if len(receiver) <= 30 else "..."
-            yield module.finding(call.node, "AC501", LEGACY.format(receiver=receiver))
+            text = LEGACY_SQLMODEL if index.sqlmodel else LEGACY
+            yield module.finding(call.node, "AC501", text.format(receiver=receiver))
     refreshing = {id(call.function): call.function for call in module.calls_named("refresh") if call.function}
     for function in refreshing.values():
         yield from _refreshes(module, index, function)

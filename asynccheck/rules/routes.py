@@ -5,7 +5,18 @@ import ast
 from collections.abc import Iterator
 
 from asynccheck.index import Index
-from asynccheck.kinds import ASYNC_SESSION, ENGINE, FACTORY, SESSION, SYNC, class_kind, type_of, value_of
+from asynccheck.kinds import (
+    ASYNC_SESSION,
+    ENGINE,
+    FACTORY,
+    SESSION,
+    SYNC,
+    Names,
+    class_kind,
+    matches,
+    type_of,
+    value_of,
+)
 from asynccheck.patterns import APPLICATIONS, keyword, route_decorators
 from asynccheck.report import Finding
 from asynccheck.source import Call, Function, Module, dotted_name, is_local
@@ -16,10 +27,26 @@ SYNC_ROUTE = (
 )
 ASYNC_IN_DEF = "def {what} `{name}` takes an AsyncSession but cannot await it: make it async def"
 OPENS = "def route `{name}` opens a sync Session ({call}): make it async def on an AsyncSession"
+SQLMODEL_SESSION = " (SQLModel's: `from sqlmodel.ext.asyncio.session import AsyncSession`, with exec())"
 SYNC_PARAM = (
     "async def `{name}` takes a sync {kind}: every call on it blocks the event loop; use an {async_kind}"
 )
 SYNC_CALL = "`{call}` on the sync {kind} inside async def `{name}` blocks the event loop"
+INSPECT = (
+    "`{call}` on the sync engine inside async def `{name}` connects to the database on the event loop (and "
+    "each get_*() of the inspector runs a query): inspect an AsyncConnection through run_sync, "
+    "`await conn.run_sync(lambda sync_conn: inspect(sync_conn).get_schema_names())`"
+)
+INSPECT_NAMES = Names("sqlalchemy.inspect", "sqlalchemy.inspection.inspect")
+# Methods that do no I/O: configuring an engine or a factory, adding to a session.
+NO_IO = {
+    ENGINE: {"execution_options", "get_execution_options", "update_execution_options"},
+    FACTORY: {"configure"},
+    SESSION: {
+        "add", "add_all", "expunge", "expunge_all", "expire", "expire_all", "is_modified", "in_transaction",
+        "in_nested_transaction", "get_bind", "info",
+    },
+}  # fmt: skip
 SYNC_OPEN = "`{call}` opens a sync Session inside async def `{name}`: its queries block the event loop"
 SYNC_DISPOSE = (
     "`{call}`: the sync engine's dispose() blocks the event loop {where} while it closes the pool's "
@@ -75,7 +102,8 @@ def _def_endpoint(
         kind = _param_kind(module, index, function, arg)
         if kind in (SESSION, ASYNC_SESSION):
             text = SYNC_ROUTE if kind == SESSION else ASYNC_IN_DEF
-            yield module.finding(arg, "AC502", text.format(what=what, name=function.name))
+            message = text.format(what=what, name=function.name)
+            yield module.finding(arg, "AC502", message + (SQLMODEL_SESSION if index.sqlmodel else ""))
             return
     if what == "route":
         for call in _global_calls(function, sync_names):
@@ -92,6 +120,8 @@ def _sync_in_async(
         kind = _param_kind(module, index, function, arg)
         if kind in SYNC:
             message = SYNC_PARAM.format(name=function.name, kind=kind, async_kind=ASYNC_OF[kind])
+            if kind == SESSION and index.sqlmodel:
+                message += SQLMODEL_SESSION
             yield module.finding(arg, "AC503", message)
     for call in function.calls:
         node = call.node
@@ -99,6 +129,10 @@ def _sync_in_async(
             if _passes_sync_engine(module, index, node, function):
                 message = SYNC_CALL.format(call=_text(node), kind="engine", name=function.name)
                 yield module.finding(node, "AC503", message)
+        elif node.args and matches(module.callee(call), INSPECT_NAMES):
+            if index.kind_of(module, node.args[0], function) in (ENGINE, "Connection"):
+                text = f"inspect({ast.unparse(node.args[0])})"
+                yield module.finding(node, "AC503", INSPECT.format(call=text, name=function.name))
     # A local name is reported where it comes from: the parameter, or the call that opened it.
     for call in _global_calls(function, sync_names):
         node = call.node
@@ -109,7 +143,7 @@ def _sync_in_async(
             if kind == ENGINE and node.func.attr == "dispose":
                 where = "at shutdown" if _is_lifespan(module, function) else f"in async def `{function.name}`"
                 yield module.finding(node, "AC503", SYNC_DISPOSE.format(call=_text(node), where=where))
-            elif kind in SYNC | {FACTORY}:
+            elif kind in SYNC | {FACTORY} and node.func.attr not in NO_IO.get(kind, ()):
                 kind = "session factory" if kind == FACTORY else kind.lower()
                 message = SYNC_CALL.format(call=_text(node), kind=kind, name=function.name)
                 yield module.finding(node, "AC503", message)

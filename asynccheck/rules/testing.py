@@ -23,21 +23,25 @@ TESTCLIENT_ONLY = (
     "thread; it keeps working through stage 06, then use httpx.AsyncClient over ASGITransport"
 )
 NO_DETECTOR = (
-    "no blocking-call detector in the tests: import blockbuster in conftest.py, or a sync call left in an "
-    "async route passes every test"
+    "no blocking-call detector seen in the tests (blockbuster, pyleak, asyncio's debug mode): without one "
+    "a sync call left in an async route passes every test; import blockbuster in conftest.py"
 )
+DETECTOR_PACKAGES = {"blockbuster", "pytest-blockbuster", "pyleak", "aiodebug"}
 
 
 def check(index: Index, found: Found, requirements: list[Requirement]) -> Iterator[Finding]:
     tests = sorted(index.tests, key=lambda test: test.path)
     if not tests:
-        message = NO_TESTS.format(where=" or ".join(found.roots)) if found.directories else ONLY_FILES
-        yield Finding(found.roots[0], 1, 1, "AC701", message)
+        if found.directories:
+            yield Finding(found.roots[0], 1, 1, "AC701", NO_TESTS.format(where=" or ".join(found.roots)))
+        else:
+            yield Finding(found.roots[0], 1, 1, "AC704", ONLY_FILES)
         return
     testclient = [(test.path, test.testclient) for test in tests if test.testclient]
     if testclient and not any(test.async_client for test in tests):
         path, (line, col) = testclient[0]
         yield Finding(path, line, col, "AC702", TESTCLIENT_ONLY)
-    if not any(test.blockbuster for test in tests):
+    declared = {requirement.name for requirement in requirements}
+    if not any(test.blockbuster for test in tests) and not declared & DETECTOR_PACKAGES:
         first = next((test for test in tests if test.is_conftest), tests[0])
         yield Finding(first.path, 1, 1, "AC703", NO_DETECTOR)

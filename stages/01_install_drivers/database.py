@@ -1,5 +1,8 @@
 import os
+import time
+from typing import Annotated
 
+from fastapi import Depends
 from sqlalchemy import create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -17,18 +20,20 @@ def enforce_foreign_keys(dbapi_connection, connection_record):
     cursor.close()
 
 
-# How long a request may wait on the database before it is answered 503 (main.py): to connect, for one
-# statement, and for a free connection from the pool. Without them a database that stalls stalls every
-# request with it, with no answer at all.
-TIMEOUT = float(os.environ.get("DATABASE_TIMEOUT", "5"))  # seconds
+# How long a request may wait on the database in all before it is answered 503 (main.py). The budget has
+# two halves, so that the waits cannot add up: at most WAIT for a session (main.py's MAX_SESSIONS, the pool),
+# then at most WAIT to connect and for each statement (another connection's lock, a server that stalls).
+# Without them a database that stalls stalls every request with it, with no answer at all.
+TIMEOUT = float(os.environ.get("DATABASE_TIMEOUT", "10"))  # seconds
+WAIT = TIMEOUT / 2
 if DATABASE_URL.startswith("sqlite"):
     # timeout: how long to wait for another connection's write lock ("database is locked" after that).
-    connect_args: dict[str, object] = {"check_same_thread": False, "timeout": TIMEOUT}
+    connect_args: dict[str, object] = {"check_same_thread": False, "timeout": WAIT}
 else:
     # libpq settings: connect_timeout in whole seconds; statement_timeout, in ms, is enforced by the server.
     connect_args = {
-        "connect_timeout": max(2, round(TIMEOUT)),
-        "options": f"-c statement_timeout={TIMEOUT * 1000:.0f}",
+        "connect_timeout": max(2, round(WAIT)),
+        "options": f"-c statement_timeout={WAIT * 1000:.0f}",
     }
 MAX_SESSIONS = 15  # every connection the engine may open: pool_size + max_overflow
 # FastAPI runs a def route in a pool of 40 threads, then validates what it returned in that pool again, while
@@ -40,7 +45,7 @@ engine = create_engine(
     connect_args=connect_args,
     pool_size=5,
     max_overflow=MAX_SESSIONS - 5,
-    pool_timeout=TIMEOUT,
+    pool_timeout=WAIT,
     # A pooled connection the server has closed (a restart) is found at checkout and replaced, instead of
     # failing the request that gets it. One round trip per request: PostgreSQL only; SQLite has no server.
     pool_pre_ping=not DATABASE_URL.startswith("sqlite"),
@@ -55,9 +60,24 @@ class Base(DeclarativeBase):
     pass
 
 
-def get_db():
-    with SessionLocal() as db:
+async def arrival() -> float:
+    # A dependency of get_db, so FastAPI solves it first: the time the request began to wait for a session.
+    return time.monotonic()
+
+
+def get_db(arrived: Annotated[float, Depends(arrival)]):
+    if time.monotonic() - arrived > WAIT:  # its half of the budget went on waiting for a session
+        raise PoolTimeout(f"no session free within {WAIT:g} s")
+    db = SessionLocal()
+    try:
         yield db
+    finally:
+        try:
+            db.close()  # ends the transaction if the route did not commit
+        except DBAPIError as exc:
+            # A connection the server closed (a restart) has no transaction left to end: nothing to report.
+            if not exc.connection_invalidated:
+                raise
 
 
 # What a database that is down, unreachable, too slow or out of connections raises, among other errors:

@@ -54,8 +54,10 @@ app.add_middleware(SecurityHeaders)
 app.add_middleware(TrustedHostMiddleware, allowed_hosts=ALLOWED_HOSTS)  # any other Host header: 400
 app.mount("/static", StaticFiles(directory=SHARED / "static"), name="static")
 templates = Jinja2Templates(directory=SHARED / "templates")
-# One session per request, closed (so rolled back) after the response; max_concurrency: see database.py.
-DbSession = Annotated[Session, Depends(get_db, max_concurrency=MAX_SESSIONS)]
+# One session per request, closed (so rolled back) once the answer is ready and before it is sent
+# (scope="function"): a client that reads slowly holds no connection, and whatever closing raises is still
+# answered. max_concurrency: see database.py.
+DbSession = Annotated[Session, Depends(get_db, scope="function", max_concurrency=MAX_SESSIONS)]
 NEWEST_FIRST = (models.Post.date_posted.desc(), models.Post.id.desc())
 PAGE_SIZE = 10  # posts per page: no page costs more with a million posts than with ten
 

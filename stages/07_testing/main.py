@@ -54,8 +54,10 @@ app.add_middleware(SecurityHeaders)
 app.add_middleware(TrustedHostMiddleware, allowed_hosts=ALLOWED_HOSTS)  # any other Host header: 400
 app.mount("/static", StaticFiles(directory=SHARED / "static"), name="static")
 templates = Jinja2Templates(directory=SHARED / "templates")
-# One session per request, closed (so rolled back) after the response: only the routes that write commit.
-DbSession = Annotated[AsyncSession, Depends(get_async_db)]
+# One session per request, closed (so rolled back) once the answer is ready and before it is sent
+# (scope="function"): a client that reads slowly holds no connection, and whatever closing raises is still
+# answered.
+DbSession = Annotated[AsyncSession, Depends(get_async_db, scope="function")]
 NEWEST_FIRST = (models.Post.date_posted.desc(), models.Post.id.desc())
 PAGE_SIZE = 10  # posts per page: no page costs more with a million posts than with ten
 

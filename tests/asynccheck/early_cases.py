@@ -29,7 +29,27 @@ MODELS = """
         user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
         author: Mapped[User] = relationship(back_populates="posts", lazy="raise")
 """
+UV_LOCK = """
+    [[package]]
+    name = "sqlalchemy"
+    version = "2.1.9"
+
+    [[package]]
+    name = "greenlet"
+    version = "3.2.4"
+"""
 REQUIREMENTS = "fastapi\nsqlalchemy[asyncio]\naiosqlite\n"
+# A route that reads an object after the commit expired it: what expire_on_commit=False (AC203) is for.
+READ_AFTER_COMMIT = """
+    async def create(db, name):
+        user = User(name=name)
+        db.add(user)
+        await db.commit()
+        return user.id
+"""
+REFRESHED = READ_AFTER_COMMIT.replace(
+    "        return user.id", "        await db.refresh(user)\n        return user.id"
+)
 
 EARLY_CASES = [
     # 00: before you start
@@ -71,6 +91,25 @@ EARLY_CASES = [
     ),
     fires(
         "AC102", {"requirements.txt": "sqlalchemy==2.1.9\naiosqlite\n", "db.py": ENGINE}, "plain-sqlalchemy"
+    ),
+    silent(
+        "AC102",
+        {"requirements.txt": "sqlalchemy==2.0.44\naiosqlite\n", "db.py": ENGINE},
+        "sqlalchemy-2.0-brings-greenlet",
+    ),
+    silent(
+        "AC102",
+        {
+            "pyproject.toml": "[project]\ndependencies = ['sqlalchemy>=2.1', 'aiosqlite']\n",
+            "uv.lock": UV_LOCK,
+            "db.py": ENGINE,
+        },
+        "greenlet-in-uv-lock",
+    ),
+    fires(
+        "AC102",
+        {"pyproject.toml": "[project]\ndependencies = ['sqlalchemy>=2.1', 'aiosqlite']\n", "db.py": ENGINE},
+        "sqlalchemy-2.1",
     ),
     silent("AC102", {"requirements.txt": "sqlalchemy\ngreenlet\naiosqlite\n", "db.py": ENGINE}, "greenlet"),
     silent(
@@ -127,15 +166,26 @@ EARLY_CASES = [
         "AC203",
         {
             "db.py": ENGINE + "from sqlalchemy.orm import sessionmaker\n"
-            "SessionLocal = sessionmaker(autocommit=False, autoflush=False, bind=engine)\n"
+            "SessionLocal = sessionmaker(autocommit=False, autoflush=False, bind=engine)\n",
+            "crud.py": READ_AFTER_COMMIT,
         },
         "tutorial-factory",
+    ),
+    silent(
+        "AC203",
+        {
+            "db.py": ENGINE + "from sqlalchemy.orm import sessionmaker\n"
+            "SessionLocal = sessionmaker(autocommit=False, autoflush=False, bind=engine)\n",
+            "crud.py": REFRESHED,
+        },
+        "no-read-after-commit",
     ),
     fires(
         "AC203",
         {
             "db.py": ASYNC_ENGINE + "from sqlalchemy.ext.asyncio import async_sessionmaker\n"
-            "S = async_sessionmaker(async_engine, expire_on_commit=True)\n"
+            "S = async_sessionmaker(async_engine, expire_on_commit=True)\n",
+            "crud.py": READ_AFTER_COMMIT,
         },
         "async-factory-true",
     ),

@@ -100,7 +100,8 @@ OLD_API_CASES = [
         "not-a-model",
     ),
     # AC007: Pydantic 1 names imported from pydantic
-    fires("AC007", {"config.py": "from pydantic import BaseSettings\n"}, "base-settings"),
+    fires("AC008", {"config.py": "from pydantic import BaseSettings\n"}, "base-settings"),
+    silent("AC008", {"config.py": "from pydantic_settings import BaseSettings\n"}, "pydantic-settings"),
     fires("AC007", {"schemas.py": "from pydantic import BaseModel, validator\n"}, "validator"),
     silent("AC007", {"config.py": "from pydantic_settings import BaseSettings\n"}, "pydantic-settings"),
     silent("AC007", {"schemas.py": "from pydantic import BaseModel, field_validator\n"}, "field-validator"),

@@ -42,14 +42,17 @@ def test_halfway_as_json(run):
     assert result.code == 1
     assert document["completed"] == ["00", "01", "02", "03", "04"]
     assert document["next"] == "05"
-    assert document["nothing_to_do_yet"] == []
+    assert document["nothing_to_do_yet"] == ["07"]  # stage 07 has advice only
     assert document["errors"] == []
     first = document["findings"][0]
-    assert set(first) == {"path", "line", "col", "code", "stage", "message", "guide"}
+    assert set(first) == {"path", "line", "col", "code", "stage", "severity", "message", "guide"}
+    assert first["severity"] == "error"
+    assert [finding["severity"] for finding in document["findings"]][-2:] == ["advice", "advice"]
     assert (first["path"], first["code"], first["stage"]) == ("halfway/app/main.py", "AC505", "05")
     assert first["guide"] == "docs/reference/asynccheck.md#ac505"
     text = run("halfway", cwd=APPS).out.splitlines()
     assert len(text) == len(document["findings"]) + 2  # one line a finding, the summary, the counts
+    assert document["out_of_scope"] is None
 
 
 def test_the_same_findings_from_worker_processes():

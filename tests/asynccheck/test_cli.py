@@ -24,16 +24,47 @@ def test_exit_0_when_nothing_is_found(run, tmp_path):
     ]
 
 
+OLD_SETTINGS = "from pydantic import BaseSettings\n"
+OLD_SETTINGS_LINE = (
+    "main.py:1:22: AC008 `from pydantic import BaseSettings` is Pydantic 1's API: it moved to the "
+    "pydantic-settings package, and importing it from pydantic raises PydanticImportError: "
+    "`from pydantic_settings import BaseSettings` -> docs/reference/asynccheck.md#ac008"
+)
+
+
 def test_exit_1_and_a_summary_when_something_is_found(run, tmp_path):
-    write_app(tmp_path, {**GOOD, "main.py": "from sqlalchemy.future import select\n"})
+    write_app(tmp_path, {**GOOD, "main.py": OLD_SETTINGS})
     result = run(".", cwd=tmp_path)
     assert result.code == 1
     assert result.out.splitlines() == [
-        "main.py:1:1: AC001 `sqlalchemy.future` is a leftover of SQLAlchemy 1.4: import select from "
-        "sqlalchemy -> docs/reference/asynccheck.md#ac001",
+        OLD_SETTINGS_LINE,
         "completed: none; next: 00 (The synchronous baseline); nothing to do yet for: 01 02 03 04 05 06 07",
-        "checked 2 Python files: 1 finding (by stage 00: 1)",
+        "checked 2 Python files: 1 error (by stage 00: 1)",
     ]
+
+
+def test_advice_comes_after_the_errors_and_holds_no_stage_back(run, tmp_path):
+    write_app(tmp_path, {**GOOD, "main.py": "from sqlalchemy.future import select\n" + OLD_SETTINGS})
+    result = run(".", cwd=tmp_path)
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        OLD_SETTINGS_LINE.replace(":1:22:", ":2:22:"),
+        "main.py:1:1: AC001 (advice) `sqlalchemy.future` is a leftover of SQLAlchemy 1.4: import select from "
+        "sqlalchemy -> docs/reference/asynccheck.md#ac001",
+        "completed: none; next: 00 (The synchronous baseline); nothing to do yet for: 01 02 03 04 05 06 07; "
+        "advice for: 00",
+        "checked 2 Python files: 1 error (by stage 00: 1), 1 advice (by stage 00: 1)",
+    ]
+    write_app(tmp_path, {**GOOD, "main.py": "from sqlalchemy.future import select\n"})
+    result = run(".", cwd=tmp_path)
+    assert result.code == 1
+    assert result.out.splitlines()[-2:] == [
+        "completed: 00 01 02 03 04 05 06 07: every stage is complete; advice for: 00",
+        "checked 2 Python files: 1 advice (by stage 00: 1)",
+    ]
+    document = json.loads(run("--format", "json", ".", cwd=tmp_path).out)
+    assert [(f["code"], f["severity"]) for f in document["findings"]] == [("AC001", "advice")]
+    assert (document["completed"][-1], document["next"]) == ("07", None)
 
 
 UNTOUCHED = {
@@ -126,16 +157,22 @@ def test_json_lists_the_errors(run, tmp_path):
     write_app(tmp_path, {**GOOD, "broken.py": "x = (\n"})
     document = json.loads(run("--format", "json", ".", cwd=tmp_path).out)
     assert document["errors"] == [
-        {"path": "broken.py", "line": 1, "col": 5, "message": "syntax error: '(' was never closed"}
+        {
+            "path": "broken.py",
+            "line": 1,
+            "col": 5,
+            "message": "syntax error: '(' was never closed",
+            "partial": False,
+        }
     ]
     assert (document["findings"], document["next"]) == ([], None)
     assert (document["completed"], document["nothing_to_do_yet"]) == (None, None)
 
 
 def test_paths_are_printed_as_given(run, tmp_path):
-    write_app(tmp_path / "app", {**GOOD, "main.py": "from sqlalchemy.future import select\n"})
-    assert run("app/", cwd=tmp_path).out.startswith("app/main.py:1:1: AC001")
-    assert run("./app/main.py", cwd=tmp_path).out.startswith("app/main.py:1:1: AC001")
+    write_app(tmp_path / "app", {**GOOD, "main.py": OLD_SETTINGS})
+    assert run("app/", cwd=tmp_path).out.startswith("app/main.py:1:22: AC008")
+    assert run("./app/main.py", cwd=tmp_path).out.startswith("app/main.py:1:22: AC008")
 
 
 def test_python_dash_m(tmp_path):
@@ -190,7 +227,10 @@ def test_a_file_that_does_not_parse_leaves_the_completed_stages_unknown(run, tmp
     assert result.err.startswith("main.py:")
     assert ": error: syntax error: invalid syntax" in result.err
     summary = result.out.splitlines()[-2]
-    assert summary == "completed: unknown (1 file could not be checked); next: 01 (Install the async drivers)"
+    assert summary == (
+        "completed: unknown (1 file checked only in part), THE VERDICT IS INCOMPLETE; "
+        "next: 01 (Install the async drivers); advice for: 04"
+    )
     document = json.loads(run("--format", "json", ".", cwd=app).out)
     assert (document["completed"], document["next"], document["nothing_to_do_yet"]) == (None, "01", None)
 
@@ -204,7 +244,8 @@ def test_a_file_that_does_not_parse_in_the_last_stage_but_one(run, tmp_path):
     result = run(".", cwd=stage_with_a_syntax_error(tmp_path, stage))
     assert result.code == 2
     assert result.out.splitlines()[-2] == (
-        f"completed: unknown (1 file could not be checked); next: {last.number} (Testing the async app)"
+        "completed: unknown (1 file checked only in part), THE VERDICT IS INCOMPLETE; "
+        f"next: {last.number} (Testing the async app)"
     )
     assert "AC701" in result.out  # the project rules still judge the files that were found
 
@@ -233,5 +274,43 @@ def test_project_rules_when_one_file_parsed(run, tmp_path):
     write_app(tmp_path, {"main.py": "def broken(:\n    pass\n", "ok.py": "x = 1\n"})
     result = run(".", cwd=tmp_path)
     codes = [line.split()[1] for line in result.out.splitlines() if ": AC" in line]
-    assert codes == ["AC103", "AC701"]
-    assert "checked 1 Python file: 2 findings" in result.out
+    assert codes == ["AC701", "AC103"]  # the error, then the advice
+    assert "checked 1 Python file: 1 error (by stage 07: 1), 1 advice (by stage 01: 1)" in result.out
+
+
+DATABASES_APP = {
+    "requirements.txt": "fastapi\ndatabases[asyncpg]\nsqlalchemy\n",
+    "main.py": """
+        import databases
+        import sqlalchemy
+        from fastapi import FastAPI
+
+        database = databases.Database("postgresql://app@db/app")
+        metadata = sqlalchemy.MetaData()
+        notes = sqlalchemy.Table("notes", metadata, sqlalchemy.Column("id", sqlalchemy.Integer))
+        app = FastAPI()
+
+        @app.get("/notes")
+        async def read_notes():
+            return await database.fetch_all(notes.select())
+    """,
+}
+
+
+def test_an_app_on_the_databases_library_is_out_of_scope(run, tmp_path):
+    """No SQLAlchemy session anywhere: the migration does not apply, and no stage finding is invented."""
+    result = run(".", cwd=write_app(tmp_path, DATABASES_APP))
+    assert result.code == 0
+    assert result.out.splitlines()[0] == (
+        "out of scope: the app reaches its database through the `databases` library, not SQLAlchemy's ORM "
+        "sessions: the migration this checker follows (sync sessions to AsyncSession) does not apply, and it "
+        "has nothing to judge"
+    )
+    document = json.loads(run("--format", "json", ".", cwd=tmp_path).out)
+    assert (document["findings"], document["completed"], document["next"]) == ([], None, None)
+    assert document["out_of_scope"].startswith("the app reaches its database through the `databases` library")
+
+
+def test_an_orm_app_that_imports_asyncpg_is_in_scope(run, tmp_path):
+    files = {**DATABASES_APP, "db.py": "import asyncpg\nfrom sqlalchemy.orm import Session\n"}
+    assert not run(".", cwd=write_app(tmp_path, files)).out.startswith("out of scope")

@@ -28,11 +28,11 @@ def test_every_link_asynccheck_prints_exists(code):
     assert anchor in anchors(page), f"{code}: run `nox -s docs` to give it its entry on {GUIDE}"
 
 
-@pytest.mark.parametrize("target", sorted({target for target, _ in CODES.values()}))
+@pytest.mark.parametrize("target", sorted({code.anchor for code in CODES.values()}))
 def test_every_page_a_code_entry_links_exists(target):
     page, _, anchor = target.partition("#")
     assert (ROOT / page).is_file()
-    assert anchor in anchors(page)
+    assert not anchor or anchor in anchors(page)
 
 
 @pytest.mark.parametrize("stage", STAGES, ids=[stage.label for stage in STAGES])

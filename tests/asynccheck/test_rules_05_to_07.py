@@ -6,6 +6,7 @@ from asynccheck import check
 from asynccheck.codes import CODES
 from early_cases import EARLY_CASES
 from helpers import fires, silent, write_app
+from new_cases import CHECK, NEW_CASES
 from old_api_cases import OLD_API_CASES
 
 SYNC_DB = """
@@ -238,7 +239,18 @@ def test_rule(tmp_path, code, expected, files):
     assert (code in found) == expected, report.findings
 
 
-ALL_CASES = EARLY_CASES + OLD_API_CASES + CASES
+@pytest.mark.parametrize(("code", "expected", "files"), NEW_CASES)
+def test_new_rule(tmp_path, code, expected, files):
+    files = dict(files)
+    only = files.pop(CHECK, None)
+    root = write_app(tmp_path, files)
+    report = check([str(root / only if only else root)])
+    assert report.errors == []
+    found = [finding.code for finding in report.findings]
+    assert (code in found) == expected, report.findings
+
+
+ALL_CASES = EARLY_CASES + OLD_API_CASES + CASES + NEW_CASES
 
 
 def test_every_code_has_a_case_that_fires_it():
@@ -263,5 +275,5 @@ def test_the_sync_engine_disposed_in_the_lifespan_waits_for_stage_05(tmp_path):
 
 def test_single_files_cannot_tell_about_tests(tmp_path):
     main = write_app(tmp_path, {"main.py": "app = None\n"}) / "main.py"
-    (finding,) = [f for f in check([str(main)]).findings if f.code == "AC701"]
+    (finding,) = [f for f in check([str(main)]).findings if f.code == "AC704"]
     assert "cannot tell" in finding.message
