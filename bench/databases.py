@@ -32,6 +32,14 @@ def sqlite_path(stage: manifest.Stage) -> Path:
     return WORK / "db" / f"{stage.dir}.db"
 
 
+def remove_sqlite_files(stages: Iterable[manifest.Stage]) -> None:
+    """Each stage's SQLite file (and its journal) from an earlier run: its app creates the tables anew, with
+    the columns its models have now."""
+    for stage in stages:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{sqlite_path(stage)}{suffix}").unlink(missing_ok=True)
+
+
 def pg_name(stage: manifest.Stage) -> str:
     return f"{DB_PREFIX}_{stage.number}"
 

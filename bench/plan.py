@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -42,12 +43,12 @@ class Case:
     duration_s: int = 1  # per run; wrk takes whole seconds
 
 
-# Runs are short because the matrix is large (528 runs); the remote cases get longer ones because each request
-# takes several round trips there.
+# Runs are short because the matrix is large (see Plan.budget); the 20 ms case gets longer ones because each
+# request takes several round trips there (at 2 ms, one second still holds a hundred requests or more).
 CASES: tuple[Case, ...] = (
     Case("sqlite", "SQLite", "sqlite", tuple(ENDPOINTS)),
     Case("postgres", "PostgreSQL", "postgresql", tuple(ENDPOINTS)),
-    Case("postgres-2ms", "PostgreSQL, 2 ms away", "postgresql", ("post",), 2.0, duration_s=2),
+    Case("postgres-2ms", "PostgreSQL, 2 ms away", "postgresql", ("post",), 2.0),
     Case("postgres-20ms", "PostgreSQL, 20 ms away", "postgresql", ("post", "posts"), 20.0, duration_s=2),
 )
 CONCURRENCY = (1, 16, 64, 256)
@@ -56,8 +57,10 @@ CONCURRENCY = (1, 16, 64, 256)
 @dataclass(frozen=True)
 class Config:
     """How a stage's server runs. `plain` is every stage's own requirements (uvicorn without extras) and the
-    headline; the others take their turns after it on some cases, on EXTRA_ENDPOINTS, at the first
-    concurrency and at EXTRA_HIGH, or at EXTRA_HIGH only."""
+    headline, on every stage; the others take their turns after it, on `stages` ("pair": the baseline and the
+    final stage; "sync": the stages whose routes use a sync Session; "final"), `cases`, `endpoints` and at the
+    concurrency `levels` (those of the plan; a quick plan's nearest), in groups of servers up at once
+    (`group`: all at once, their pools would exceed PostgreSQL's 100 connections)."""
 
     key: str
     label: str
@@ -67,34 +70,42 @@ class Config:
     # > 0: bench/tuned_app.py runs the stage with a pool of this many connections in all, as many sessions at
     # a time (its MAX_SESSIONS) and at least as many threads; the stage's code is unchanged.
     pool: int = 0
-    baseline_only: bool = False  # the sync baseline tuned instead of migrated
-    cases: tuple[str, ...] = ()  # where it runs (plain: everywhere)
-    high_only: bool = False  # at EXTRA_HIGH only, not also at the first concurrency
+    # bench/tuned_app.py gives the async engine the app-specific tuning: no reset on return on SQLite, a
+    # checkout listener that asks asyncpg's is_closed() instead of pool_pre_ping on PostgreSQL.
+    engine_tuning: bool = False
+    stages: str = "all"
+    cases: tuple[str, ...] = ()
+    endpoints: tuple[str, ...] = ()
+    levels: tuple[int, ...] = ()
+    baseline_levels: tuple[int, ...] = ()  # "sync": the baseline at these only (none: at `levels`)
+    group: int = 0
 
 
+TUNED_LEVELS = (16, 64, 256)  # where a sync stage runs tuned: more connections than its pool has
 CONFIGS = {
     c.key: c
     for c in [
         Config("plain", "uvicorn (asyncio loop, h11)"),
         Config(
             "standard", "uvicorn[standard] (uvloop, httptools)", loop="uvloop", http="httptools",
-            cases=("postgres",),
+            stages="pair", cases=("postgres",), endpoints=("post", "posts"), levels=(1, 64), group=1,
         ),
         Config(
-            "pool40", "pool of 40", pool=40, baseline_only=True, cases=("postgres", "postgres-20ms"),
-            high_only=True,
+            "tuned", "the engine tuned for this app", engine_tuning=True, stages="final",
+            cases=("sqlite", "postgres", "postgres-20ms"), endpoints=("post", "posts", "create"),
+            levels=(1, 64), group=1,
         ),
         Config(
-            "workers2", "2 workers", workers=2, baseline_only=True, cases=("postgres", "postgres-20ms"),
-            high_only=True,
+            "pool40", "pool of 40", pool=40, stages="sync", cases=("sqlite", "postgres", "postgres-20ms"),
+            endpoints=("post", "posts"), levels=TUNED_LEVELS, baseline_levels=(64,), group=2,
+        ),
+        # uvicorn --workers: as many as the machine has cores (2 here; a larger machine would add a config).
+        Config(
+            "workers2", "2 workers", workers=2, stages="sync", cases=("sqlite", "postgres", "postgres-20ms"),
+            endpoints=("post", "posts"), levels=TUNED_LEVELS, baseline_levels=(64,), group=2,
         ),
     ]
 }  # fmt: skip
-EXTRA_ENDPOINTS = ("post", "posts", "home")
-# The high concurrency the other configurations run at (or the plan's highest below it): more connections
-# than the sync stages have threads, and few enough that their runs seldom end in a restart (a busy server),
-# which keeps the whole run within 25 minutes.
-EXTRA_HIGH = 64
 # Growth with the data: the list and page endpoints at each size, first page (the plain path); user 1 has a
 # USERS-th of the posts.
 GROWTH_PATHS = {
@@ -130,22 +141,55 @@ class Plan:
         return self.stages[0], self.stages[-1]
 
     @property
-    def extra_concurrency(self) -> tuple[int, ...]:
-        """Where the configurations other than plain run: the first concurrency, and EXTRA_HIGH."""
-        high = max((c for c in self.concurrency if c <= EXTRA_HIGH), default=self.concurrency[0])
-        return tuple(dict.fromkeys((self.concurrency[0], high)))
+    def sync_stages(self) -> tuple[manifest.Stage, ...]:
+        """The stages whose routes use a sync Session, the ones a reader could tune instead of migrating."""
+        return tuple(stage for stage in self.stages[:-1] if serves_sync(stage))
 
     def config_stages(self, config: Config) -> tuple[manifest.Stage, ...]:
-        if config.key == "plain":
-            return self.stages
-        return self.stages[:1] if config.baseline_only else self.pair
+        return {
+            "all": self.stages, "pair": self.pair, "final": self.stages[-1:], "sync": self.sync_stages,
+        }[config.stages]  # fmt: skip
 
-    def measures(self, config: Config, case: Case, endpoint: str, concurrency: int) -> bool:
+    def levels(self, config: Config, stage: manifest.Stage) -> tuple[int, ...]:
+        """The concurrency levels where this stage runs in this configuration: the configuration's, or the
+        plan's nearest to each (a quick or narrowed plan has fewer)."""
+        if config.key == "plain":
+            return self.concurrency
+        wanted = (
+            config.baseline_levels if stage == self.stages[0] and config.baseline_levels else config.levels
+        )
+        return tuple(sorted({min(self.concurrency, key=lambda c: abs(math.log(c / w))) for w in wanted}))
+
+    def measures(
+        self, config: Config, case: Case, endpoint: str, concurrency: int, stage: manifest.Stage
+    ) -> bool:
         """Whether a server in this configuration takes a turn at this case, endpoint and concurrency."""
         if config.key == "plain":
             return True
-        levels = self.extra_concurrency[-1:] if config.high_only else self.extra_concurrency
-        return case.key in config.cases and endpoint in EXTRA_ENDPOINTS and concurrency in levels
+        return (
+            case.key in config.cases
+            and endpoint in config.endpoints
+            and concurrency in self.levels(config, stage)
+        )
+
+    def budget(self) -> tuple[int, float]:
+        """The number of wrk runs, and the seconds of load they add up to."""
+        durations = [
+            case.duration_s
+            for _ in range(self.repetitions)
+            for case in self.cases
+            for config in self.configs
+            for stage in self.config_stages(config)
+            for endpoint in case.endpoints
+            for concurrency in self.concurrency
+            if self.measures(config, case, endpoint, concurrency, stage)
+        ]
+        return len(durations), float(sum(durations))
+
+
+def serves_sync(stage: manifest.Stage) -> bool:
+    """Its routes use a sync Session: its main.py never names AsyncSession."""
+    return "AsyncSession" not in (stage.path / "main.py").read_text(encoding="utf-8")
 
 
 def make_plan(args: argparse.Namespace) -> Plan:
@@ -178,7 +222,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
     return Plan(
         stages=benched, cases=tuple(case for case in cases if case.endpoints),
         concurrency=tuple(args.concurrency or CONCURRENCY), repetitions=args.repetitions,
-        warmup_requests=20, count_stages=tuple(every), profile=not args.no_profile, quick=False,
+        warmup_requests=20, count_stages=benched, profile=not args.no_profile, quick=False,
         out=args.out or BENCH / "report", configs=configs,
         growth_sizes=() if "growth" in skip else GROWTH_SIZES, growth_duration_s=1.0,
         memory_posts=0 if "memory" in skip else MEMORY_POSTS,

@@ -77,16 +77,38 @@ def tail(path: Path | None, lines: int = 30) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
+# The processes of each group, as last found in /proc, and when: scanning /proc takes 15 ms or more on a busy
+# machine, and cpu_seconds runs several times after every run. A server's group does not change while it
+# runs (uvicorn starts its workers at startup), so a list is kept for GROUP_SCAN_S.
+GROUP_SCAN_S = 10.0
+_groups: dict[int, tuple[float, list[Path]]] = {}
+
+
+def group_stats(pgid: int) -> list[Path]:
+    """/proc/PID/stat of every process in the group (a process's stat counts all its threads)."""
+    found = _groups.get(pgid)
+    if found is None or time.monotonic() - found[0] > GROUP_SCAN_S:
+        members = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # it ended meanwhile
+            if int(fields[2]) == pgid:
+                members.append(stat)
+        found = _groups[pgid] = (time.monotonic(), members)
+    return found[1]
+
+
 def cpu_seconds(pgid: int) -> float:
     """User + system CPU time of a process group (every thread of a server and of its workers), from /proc."""
     ticks = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for stat in group_stats(pgid):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue  # it ended meanwhile
-        if int(fields[2]) == pgid:
-            ticks += int(fields[11]) + int(fields[12])
+        ticks += int(fields[11]) + int(fields[12])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 

@@ -10,6 +10,7 @@ import jinja2
 
 from bench import analysis
 from bench.analysis import Results
+from bench.analysis.configs import AHEAD, configs_for, name
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -54,6 +55,8 @@ def context(results: dict[str, Any], folder: Path) -> dict[str, Any]:
         "results": results,
         "plan": results["plan"],
         "data": data,
+        "first": data.concurrency[0],
+        "top": max(data.concurrency),
         "packages": [
             (name, baseline.get(name, "–"), final.get(name, "–"))
             for name in sorted(set(baseline) | set(final))
@@ -72,18 +75,33 @@ def context(results: dict[str, Any], folder: Path) -> dict[str, Any]:
         "rtts": results.get("proxy_rtt_ms") or {},
         "tables": results_tables(data),
         "server_sections": [
-            (config, analysis.server_comparison(data, key))
-            for key, config in data.configs.items()
-            if key != analysis.PLAIN and not config.get("baseline_only")
+            (data.configs[key], analysis.server_comparison(data, key)) for key in configs_for(data, "pair")
         ],
-        "tuned": [data.configs[key] for key in analysis.tuned_configs(data)],
+        "tuned": [data.configs[key] for key in configs_for(data, "sync")],
+        "sync_servers": [(f"{short(s)} {c}", name((s, c))) for s, c in analysis.sync_servers(data)],
         "tuning": analysis.tuning_comparison(data),
         "tuning_settings": analysis.tuning_settings(data),
+        "engine": analysis.engine_tuning(data),
+        "engine_configs": [data.configs[key] for key in configs_for(data, "final")],
+        "decision": analysis.decision(data),
+        "ahead": AHEAD,
+        "tuned_levels": tuned_levels(data),
+        "DATABASES": DATABASES,
         "growth": analysis.growth_rows(results),
         "growth_sizes": sorted({point["posts"] for point in results.get("growth") or []}),
         "memory": results.get("memory") or [],
         "memory_target": analysis.memory_target(results),
     }
+
+
+def tuned_levels(data: Results) -> str:
+    """Where each sync stage ran tuned: `00 at c=64, 04 at c=16/64/256`."""
+    tuned = set(configs_for(data, "sync"))
+    levels: dict[str, set[int]] = {}
+    for _case, _endpoint, c, stage, config in data.groups:
+        if config in tuned:
+            levels.setdefault(stage, set()).add(c)
+    return ", ".join(f"{short(stage)} at c={'/'.join(map(str, sorted(levels[stage])))}" for stage in levels)
 
 
 def results_tables(data: Results) -> list[dict[str, Any]]:

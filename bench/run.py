@@ -30,12 +30,19 @@ from typing import Any
 from bench import ROOT, WORK, HarnessError, analysis
 from bench.charts import draw_charts
 from bench.counts import BACKENDS, count_statements
-from bench.databases import POSTGRES_URL, POSTS, USERS, create_pg_databases, drop_pg_databases
+from bench.databases import (
+    POSTGRES_URL,
+    POSTS,
+    USERS,
+    create_pg_databases,
+    drop_pg_databases,
+    remove_sqlite_files,
+)
 from bench.environment import build_venv, load_average, machine, stage_python, stage_versions, tool_versions
 from bench.growth import growth
 from bench.load import WRK_TIMEOUT_S, Run
 from bench.memory import memory
-from bench.plan import ENDPOINTS, EXTRA_ENDPOINTS, GROWTH_PATHS, Plan
+from bench.plan import ENDPOINTS, GROWTH_PATHS, Plan
 from bench.processes import PROCESSES
 from bench.profiling import profile
 from bench.render import write_report
@@ -61,27 +68,44 @@ def run(plan: Plan, *, keep_databases: bool = False) -> int:
     plan.out.mkdir(parents=True, exist_ok=True)
     for folder in ("db", "logs", "counts"):
         (WORK / folder).mkdir(parents=True, exist_ok=True)
-    print(f"== bench: {len(plan.stages)} stages, {'quick' if plan.quick else 'full'} run into {plan.out}")
+    runs_planned, load_s = plan.budget()
+    print(
+        f"== bench: {len(plan.stages)} stages, {'quick' if plan.quick else 'full'} run into {plan.out}: "
+        f"{runs_planned} wrk runs, {load_s / 60:.1f} min of load",
+        flush=True,
+    )
     results: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "tools": tool_versions(),
     }
+    phases: dict[str, float] = {}  # seconds each part of the run took: where the 25 minutes go
+    clock = time.monotonic()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        phases[name] = round(time.monotonic() - clock, 1)
+        clock = time.monotonic()
+
     try:
         for stage in dict.fromkeys(plan.count_stages + plan.stages):
             print(f"== environment for {stage.dir}", flush=True)
             build_venv(stage)
         results["versions"] = {stage.dir: stage_versions(stage) for stage in plan.stages}
         results["postgres_server"] = create_pg_databases(plan.stages)
+        remove_sqlite_files(plan.stages)
+        lap("environments")
         counts: dict[str, dict[str, Any]] = {backend: {} for backend in BACKENDS}
         for backend in BACKENDS:
             for stage in plan.count_stages:
                 print(f"== SQL statements and driver calls per request: {stage.dir} on {backend}", flush=True)
                 out = WORK / "counts" / f"{stage.dir}-{backend}.json"
                 counts[backend][stage.dir] = count_statements(stage, backend, out)
+        lap("counts")
         handoff = measure_handoff(plan)
         rtts: dict[str, list[float]] = {}
         runs = sweep(plan, rtts)
+        lap("sweep")
         results |= {
             "plan": plan_record(plan),
             "proxy_rtt_ms": rtts,
@@ -89,11 +113,15 @@ def run(plan: Plan, *, keep_databases: bool = False) -> int:
             "handoff": handoff,
             "runs": [asdict(run) for run in runs],
             "growth": growth(plan) if plan.growth_sizes else [],
-            "memory": memory(plan) if plan.memory_posts else [],
         }
+        lap("growth")
+        results["memory"] = memory(plan) if plan.memory_posts else []
+        lap("memory")
         results["summary"] = analysis.summary_rows(results)
         results["c1_ratios"] = analysis.c1_ratios(results)
         results["profiles"] = profile_below_target(plan, results) if plan.profile else []
+        lap("profiles")
+        results["phases_s"] = phases
         results["elapsed_s"] = round(time.monotonic() - started)
         results["machine"]["load_average_at_end"] = load_average()
         (plan.out / "results.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
@@ -138,8 +166,11 @@ def plan_record(plan: Plan) -> dict[str, Any]:
         "data": {"users": USERS, "posts": POSTS},
         "quick": plan.quick,
         "configs": {config.key: asdict(config) for config in plan.configs},
-        "extra_endpoints": list(EXTRA_ENDPOINTS),
-        "extra_concurrency": list(plan.extra_concurrency),
+        "sync_stages": [stage.dir for stage in plan.sync_stages],
+        "levels": {
+            config.key: {stage.dir: list(plan.levels(config, stage)) for stage in plan.config_stages(config)}
+            for config in plan.configs
+        },
         "growth_paths": GROWTH_PATHS,
         "growth_sizes": list(plan.growth_sizes),
         "growth_duration_s": plan.growth_duration_s,

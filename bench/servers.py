@@ -59,16 +59,21 @@ def start_server(server: Server, label: str) -> None:
     config = server.config
     server.port = free_port()
     server.log = WORK / "logs" / f"{label}-{server.case.key}-{server.name}.log"
-    app = "bench.tuned_app:app" if config.pool else "main:app"
+    tuned = bool(config.pool or config.engine_tuning)
+    app = "bench.tuned_app:app" if tuned else "main:app"
     args = [
         str(stage_python(server.stage)), "-m", "uvicorn", app,
         "--host", "127.0.0.1", "--port", str(server.port), "--workers", str(config.workers),
         "--loop", config.loop, "--http", config.http, "--no-access-log", "--log-level", "warning",
     ]  # fmt: skip
     env = stage_env(server.url)
-    if config.pool:
+    if tuned:
         # `-m` puts the stage's folder first on the path (its `main`, `database`); PYTHONPATH finds bench.
-        env |= {"PYTHONPATH": str(ROOT), "BENCH_POOL": str(config.pool)}
+        env |= {
+            "PYTHONPATH": str(ROOT),
+            "BENCH_POOL": str(config.pool),
+            "BENCH_ENGINE_TUNING": "1" if config.engine_tuning else "",
+        }
     server.proc = PROCESSES.start(args, log=server.log, cwd=server.stage.path, env=env)
 
 
@@ -79,7 +84,7 @@ def wait_ready(server: Server, timeout_s: float = 60.0) -> None:
     status = get(server, "/api/posts?limit=1", timeout_s=10)
     if status != 200:
         raise HarnessError(f"{server.name} on {server.case.key} answers {status}:\n{tail(server.log)}")
-    if server.config.pool:
+    if server.config.pool or server.config.engine_tuning:
         check_tuning(server)
 
 
@@ -92,13 +97,21 @@ def tuning(server: Server) -> dict[str, Any]:
 
 
 def check_tuning(server: Server) -> None:
-    """The server runs with the pool, sessions and threads its configuration asks for, or the run stops."""
+    """The server runs with what its configuration asks for, or the run stops: a sync stage's pool, sessions
+    and threads; the final stage's engine without reset on return (SQLite) or with the is_closed() check
+    instead of pre-ping (PostgreSQL)."""
     found, pool = tuning(server), server.config.pool
-    if (
+    wrong = pool and (
         found["pool_size"] + found["max_overflow"] != pool
         or found["sessions"] != pool
         or found["threads"] < pool
-    ):
+    )
+    if server.config.engine_tuning:
+        if found["dialect"] == "sqlite":
+            wrong = wrong or found["reset_on_return"] != "reset_none"
+        else:
+            wrong = wrong or found["pre_ping"] or not found["closed_check"]
+    if wrong:
         raise HarnessError(f"{server.name}: the tuning did not take effect: {found}\n{tail(server.log)}")
 
 

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from bench.databases import database_url, measure_rtt, seed
 from bench.load import Run, to_run, wrk
-from bench.plan import ENDPOINTS, Case, Endpoint, Plan
+from bench.plan import ENDPOINTS, Case, Config, Endpoint, Plan
 from bench.processes import PROCESSES, cpu_seconds, wait_until_idle
 from bench.servers import Server, get, restart, start_proxy, start_server, tuning, wait_ready, warm_up
 
@@ -32,14 +32,7 @@ T = TypeVar("T")
 
 def sweep(plan: Plan, rtts: dict[str, list[float]]) -> list[Run]:
     """Every run of the plan; each remote case's measured round trips are added to `rtts`."""
-    total = plan.repetitions * sum(
-        len(plan.config_stages(config))
-        for case in plan.cases
-        for config in plan.configs
-        for endpoint in case.endpoints
-        for concurrency in plan.concurrency
-        if plan.measures(config, case, endpoint, concurrency)
-    )
+    total, _ = plan.budget()
     progress = Progress(total, plan.repetitions)
     runs: list[Run] = []
     for repetition in range(1, plan.repetitions + 1):
@@ -52,8 +45,9 @@ def sweep_case(
     plan: Plan, case: Case, repetition: int, progress: Progress, rtts: dict[str, list[float]]
 ) -> list[Run]:
     """One repetition on one database: every stage's plain server, all up at once, taking turns; then the
-    servers in the other configurations, taking turns where plan.measures says. Not all at once: with every
-    server's pool open, PostgreSQL would run out of its 100 connections."""
+    servers in the other configurations, a group at a time (bench/plan.py's Config.group, group_of), taking
+    turns where plan.measures says. Not all at once on PostgreSQL: with every server's pool open, it would run
+    out of its 100 connections."""
     label = f"rep{repetition}"
     proxy = None
     runs: list[Run] = []
@@ -62,12 +56,15 @@ def sweep_case(
         if case.rtt_ms:
             proxy, proxy_port = start_proxy(case, label)
             rtts.setdefault(case.key, []).append(round(measure_rtt(proxy_port, plan.stages[0]), 2))
-        for configs in (plan.configs[:1], plan.configs[1:]):
+        for group in dict.fromkeys(group_of(config, case) for config in plan.configs):
             servers = [
                 Server(stage, case, database_url(stage, case, proxy_port), config)
-                for config in configs
-                if any(plan.measures(config, case, e, c) for e in case.endpoints for c in plan.concurrency)
+                for config in plan.configs
+                if group_of(config, case) == group
                 for stage in plan.config_stages(config)
+                if any(
+                    plan.measures(config, case, e, c, stage) for e in case.endpoints for c in plan.concurrency
+                )
             ]
             if servers:
                 runs += take_turns(plan, case, servers, repetition, progress, label)
@@ -75,6 +72,12 @@ def sweep_case(
         if proxy is not None:
             PROCESSES.stop(proxy)
     return runs
+
+
+def group_of(config: Config, case: Case) -> int:
+    """The servers up at once: on PostgreSQL plain's, then each group of the other configurations (all their
+    pools together would exceed its connections); on SQLite, which has no such limit, all of them."""
+    return config.group if case.backend == "postgresql" else 0
 
 
 def take_turns(
@@ -90,15 +93,20 @@ def take_turns(
             wait_ready(server)
         for stage in dict.fromkeys(server.stage for server in servers):
             seed(stage, case)
-        for server in servers:
-            warm_up(server, case.endpoints, plan.warmup_requests)
+        for server in servers:  # the endpoints it will be measured on
+            endpoints = tuple(
+                e
+                for e in case.endpoints
+                if any(plan.measures(server.config, case, e, c, server.stage) for c in plan.concurrency)
+            )
+            warm_up(server, endpoints, plan.warmup_requests)
         order = rotate(servers, repetition - 1)
         for key in case.endpoints:
             endpoint = ENDPOINTS[key]
             single: dict[str, float] = {}  # req/s with the first concurrency, per server
             for concurrency in plan.concurrency:
                 for server in order:
-                    if not plan.measures(server.config, case, key, concurrency):
+                    if not plan.measures(server.config, case, key, concurrency, server.stage):
                         continue
                     run = measure(server, endpoint, concurrency, case, repetition)
                     if concurrency == plan.concurrency[0]:
@@ -106,7 +114,7 @@ def take_turns(
                     if far_too_few(run, single.get(server.name)):
                         run.stalled = run.server_cpu < BUSY_CPU
                         run.late = not run.stalled
-                    if server.config.pool:
+                    if server.config.pool or server.config.engine_tuning:
                         with contextlib.suppress(OSError):  # a server too busy to say is seen in `restarted`
                             run.tuning = tuning(server)
                     run.restarted = settle(server, run, label)

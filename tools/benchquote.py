@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 from bench import analysis
+from bench.analysis.configs import AHEAD
 from bench.plan import MEMORY_TARGET_MB
 from tools import sources
 
@@ -45,22 +46,65 @@ def short(stage: str) -> str:
 
 def markdown(quote: dict[str, Any]) -> str:
     final, baseline = short(quote["final"]), short(quote["baseline"])
-    tuned_at = quote["tuned_concurrency"]
-    tuned_heading = f"c={'/'.join(map(str, tuned_at))}: " if tuned_at else ""
     migration = f"{final} ÷ {baseline}"
     lines = [
         f"| database | endpoint | c={quote['first']}: {migration} | c={quote['top']}: {migration} "
-        f"| {tuned_heading}best tuned {baseline} ÷ {final} |",
+        f"| c={quote['first']}: {final} with its engine tuned ÷ {final} |",
         "|---|---|---:|---:|---:|",
     ]
     missing = False
     for row in quote["rows"]:
-        first, top, tuned = row["first"], row["top"], row["tuned"]
-        cells = [first_cell(first), top_cell(top), tuned_cell(tuned)]
+        first, top, engine = row["first"], row["top"], row["engine"]
+        cells = [first_cell(first), top_cell(top), ratio(engine["gain"]) if engine else "–"]
         missing = missing or "–" in cells
         lines.append(f"| {row['database']} | `{row['endpoint']}` | " + " | ".join(cells) + " |")
-    lines += ["", *notes(quote, missing)]
+    lines += ["", *notes(quote, missing), "", *decision(quote)]
     return "\n".join(lines) + "\n"
+
+
+def decision(quote: dict[str, Any]) -> list[str]:
+    """What to run instead of migrating, per database and concurrency, and where the async stage wins."""
+    final, rows = short(quote["final"]), quote["decision"]
+    if not rows:
+        return [f"**What to run instead of migrating**: {NOT_MEASURED} (no sync server ran beside {final})."]
+    endpoints = [e for e in quote["endpoints"] if any(e in row["cells"] for row in rows)]
+    lines = [
+        f"**What to run instead of migrating**: per database and number of connections, the sync server that "
+        f"is best on the most endpoints, of every sync stage ({', '.join(map(short, quote['sync_stages']))}) "
+        f"plain and tuned; each cell is {final}'s req/s over the best sync server's for that endpoint (named "
+        f"where it is another), **bold** where {final} serves more than {AHEAD:.2f}× it (async wins), ✗ "
+        f"where less than {analysis.C1_SHARE:.2f}× (sync wins).",
+        "",
+        "| database | c | choose instead | " + " | ".join(f"`{e}`" for e in endpoints) + " |",
+        "|---|---:|---|" + "---:|" * len(endpoints),
+    ]
+    wins: dict[str, list[str]] = {"async": [], "sync": []}
+    for row in rows:
+        cells = []
+        for endpoint in endpoints:
+            cell = row["cells"].get(endpoint)
+            cells.append(decision_cell(cell, row["choice"]))
+            if cell and cell["verdict"] in wins:
+                wins[cell["verdict"]].append(f"{row['database']} `{endpoint}` c={row['concurrency']}")
+        lines.append(
+            f"| {row['database']} | {row['concurrency']} | {row['choice']} | " + " | ".join(cells) + " |"
+        )
+    total = sum(len(row["cells"]) for row in rows)
+    lines += [
+        "",
+        f"- **{final} wins** at {len(wins['async'])} of the {total} points"
+        + (f"; a sync server is ahead at {len(wins['sync'])}: {'; '.join(wins['sync'])}." if wins["sync"] else
+           "; no sync server is ahead of it anywhere."),
+    ]  # fmt: skip
+    return lines
+
+
+def decision_cell(cell: dict[str, Any] | None, choice: str) -> str:
+    if cell is None:
+        return "–"
+    text = ratio(cell["over"])
+    text = f"**{text}**" if cell["verdict"] == "async" else f"{text} ✗" if cell["verdict"] == "sync" else text
+    return text + (f" ({cell['best']})" if cell["best"] != choice else "")
 
 
 def first_cell(c: analysis.Comparison) -> str:
@@ -74,12 +118,6 @@ def top_cell(c: analysis.Comparison) -> str:
     if c.ratio is None:
         return "–"
     return ratio(c.ratio) + (" (the baseline answered nothing)" if c.ratio == math.inf else "")
-
-
-def tuned_cell(tuned: dict[str, Any] | None) -> str:
-    if tuned is None:
-        return "–"
-    return f"{ratio(tuned['best'])} ({tuned['best_config']})"
 
 
 def notes(quote: dict[str, Any], missing: bool) -> list[str]:
@@ -102,8 +140,8 @@ def notes(quote: dict[str, Any], missing: bool) -> list[str]:
         "configuration)"
     )
     found.append(
-        f"- **Server**: every ratio of {final} over {baseline} is on {server}; the tuned servers are "
-        f"{baseline} configured otherwise."
+        f"- **Server**: every ratio of {final} over {baseline} is on {server}; the tuned servers are the "
+        "same stages configured otherwise."
     )
     memory = quote["memory"]
     if memory:
@@ -120,8 +158,23 @@ def notes(quote: dict[str, Any], missing: bool) -> list[str]:
         f"- **Stalls and errors**: {final} stalled, answered an error or fell silent in "
         + (f"{len(failures)} of the report's rows." if failures else "none of its runs.")
     )
-    found += floor_notes(quote)
+    found += floor_notes(quote) + engine_notes(quote)
     return found
+
+
+def engine_notes(quote: dict[str, Any]) -> list[str]:
+    """The final stage with its engine tuned for this app, over itself plain, where it ran."""
+    rows = [row for row in quote["engine_tuning"] if row["gain"] is not None]
+    if not rows:
+        return [f"- **The engine tuned for this app**: {NOT_MEASURED}."]
+    gains = ", ".join(
+        f"{row['database']} `{row['endpoint']}` c={row['concurrency']} {ratio(row['gain'])}" for row in rows
+    )
+    return [
+        "- **The engine tuned for this app** (`pool_reset_on_return=None` on SQLite, asyncpg's "
+        "`is_closed()` at checkout instead of `pool_pre_ping` on PostgreSQL; the report's section on it), "
+        f"its req/s over {short(quote['final'])} plain: {gains}."
+    ]
 
 
 def floor_notes(quote: dict[str, Any]) -> list[str]:

@@ -141,3 +141,82 @@ def test_c1_ratios_are_easy_to_quote():
         "ratio": 0.5, "final_rps": 500.0, "baseline_rps": 1000.0, "gap_us": 1000,
     }  # fmt: skip
     assert (ratios["concurrency"], ratios["target"]) == (1, analysis.C1_SHARE)
+
+
+# What to run instead of migrating, on a made-up run: two sync stages, one tuned, at one concurrency
+
+
+def made_up_servers(rps: dict[tuple[str, str, str], float]) -> dict[str, Any]:
+    """One repetition on SQLite at c=64; `rps[(endpoint, stage, config)]`."""
+    labels = {"post": "GET /api/posts/{id}", "posts": "GET /api/posts"}
+    measured = {
+        "p50_ms": 1.0, "p99_ms": 2.0, "non2xx": 0, "timeouts": 0, "socket_errors": 0, "stalled": False,
+        "late": False, "restarted": "",
+    }  # fmt: skip
+    where = {"case": "sqlite", "concurrency": 64, "repetition": 1}
+    runs = [
+        {**measured, **where, "endpoint": e, "stage": s, "config": c, "rps": value, "requests": int(value)}
+        for (e, s, c), value in rps.items()
+    ]
+    return {
+        "date": "2026-01-01T00:00:00+00:00",
+        "machine": {"cores": 2},
+        "plan": {
+            "stages": ["00_sync_baseline", "04_eager_loading", "07_testing"],
+            "baseline": "00_sync_baseline",
+            "final": "07_testing",
+            "sync_stages": ["00_sync_baseline", "04_eager_loading"],
+            "cases": [{"key": "sqlite", "label": "SQLite", "backend": "sqlite", "endpoints": list(labels)}],
+            "endpoints": {key: {"key": key, "label": label} for key, label in labels.items()},
+            "concurrency": [64],
+            "repetitions": 1,
+            "quick": False,
+            "configs": {
+                "plain": {"key": "plain", "label": "uvicorn", "workers": 1},
+                "pool40": {"key": "pool40", "label": "pool of 40", "stages": "sync", "workers": 1},
+            },
+        },
+        "runs": runs,
+    }
+
+
+def test_the_decision_names_the_best_sync_server_and_who_wins():
+    results = made_up_servers(
+        {
+            ("post", "00_sync_baseline", "plain"): 100.0,
+            ("post", "04_eager_loading", "plain"): 150.0,
+            ("post", "04_eager_loading", "pool40"): 300.0,  # the best sync server: 07 serves 0.83x it
+            ("post", "07_testing", "plain"): 250.0,
+            ("posts", "00_sync_baseline", "plain"): 10.0,
+            ("posts", "04_eager_loading", "plain"): 40.0,
+            ("posts", "04_eager_loading", "pool40"): 50.0,  # best again: 07 serves 2.00x it
+            ("posts", "07_testing", "plain"): 100.0,
+        }
+    )
+    (row,) = analysis.decision(analysis.Results(results))
+    assert (row["concurrency"], row["choice"]) == (64, "04_eager_loading (pool40)")
+    assert row["cells"]["post"]["over"] == pytest.approx(250 / 300)
+    assert [cell["verdict"] for cell in row["cells"].values()] == ["sync", "async"]
+    text = benchquote.markdown(analysis.quotable(results))
+    assert "| SQLite | 64 | 04_eager_loading (pool40) | 0.83× ✗ | **2.00×** |" in text
+    assert "a sync server is ahead at 1: SQLite `GET /api/posts/{id}` c=64." in text
+
+
+def test_the_decision_names_another_server_where_it_is_best_for_one_endpoint():
+    results = made_up_servers(
+        {
+            ("post", "00_sync_baseline", "plain"): 200.0,  # best here alone: 07 serves 1.00x it
+            ("post", "04_eager_loading", "pool40"): 100.0,
+            ("post", "07_testing", "plain"): 200.0,
+            ("posts", "00_sync_baseline", "plain"): 10.0,
+            ("posts", "04_eager_loading", "pool40"): 50.0,
+            ("posts", "07_testing", "plain"): 50.0,
+        }
+    )
+    (row,) = analysis.decision(analysis.Results(results))
+    # Best at one endpoint each: the tie goes to the server the final stage is least ahead of over both
+    # (geometric mean: 04 pool40, 2.00x and 1.00x, against 00, 1.00x and 5.00x).
+    assert row["choice"] == "04_eager_loading (pool40)"
+    assert row["cells"]["post"] == {"over": 1.0, "best": "00_sync_baseline", "verdict": "even"}
+    text = benchquote.markdown(analysis.quotable(results))
+    assert "| SQLite | 64 | 04_eager_loading (pool40) | 1.00× (00_sync_baseline) | 1.00× |" in text
