@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit, urlunsplit
 
 import nox
 
@@ -204,7 +205,9 @@ def fullstack(session: nox.Session, version: str, database: str) -> None:
         code = f"import importlib.util, sys; sys.exit(importlib.util.find_spec({package!r}) is not None)"
         session.run("python", "-c", code, silent=True)  # fails if the requirements brought it in
     env = {
-        "DATABASE_URL": database_url(session, database),
+        "DATABASE_URL": own_database(session, f"fullstack_{version}")
+        if database == "postgresql"
+        else database_url(session, database),
         "FULLSTACK_APP": str(folder),
         "FULLSTACK_BLOCKBUSTER": "1" if FULLSTACK[version].blockbuster else "0",
     }
@@ -212,6 +215,16 @@ def fullstack(session: nox.Session, version: str, database: str) -> None:
     session.run("pytest", "-p", "no:cacheprovider", *session.posargs, env=env)
     session.chdir(ROOT)
     session.run("pytest", "tests/fullstack", "-p", "no:cacheprovider", *session.posargs, env=env)
+
+
+def own_database(session: nox.Session, suffix: str) -> str:
+    """A new, empty PostgreSQL database next to $POSTGRES_URL's, for an app whose tables (its own `users`)
+    must not meet the blog's, which the stage sessions leave in $POSTGRES_URL's database."""
+    parts = urlsplit(POSTGRES_URL)
+    name = f"{parts.path.lstrip('/')}_{suffix}"
+    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
+        session.run("psql", POSTGRES_URL, "-qc", sql, external=True, silent=True)
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def overlay(session: nox.Session, base: Path, changes: Path) -> Path:
