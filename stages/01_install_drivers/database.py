@@ -61,7 +61,7 @@ class Base(DeclarativeBase):
 
 
 async def arrival() -> float:
-    # A dependency of get_db, so FastAPI solves it first: the time the request began to wait for a session.
+    # FastAPI solves it before the session dependencies that take it: when the request began to wait.
     return time.monotonic()
 
 

@@ -17,7 +17,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 import models
 import schemas
-from database import TIMEOUT, UNAVAILABLE, Base, async_engine, get_async_db, unavailable
+from database import MAX_ASYNC_SESSIONS, TIMEOUT, UNAVAILABLE, Base, async_engine, get_async_db, unavailable
 from hardening import (
     ALLOWED_HOSTS,
     BAD_BODY,
@@ -56,8 +56,10 @@ app.mount("/static", StaticFiles(directory=SHARED / "static"), name="static")
 templates = Jinja2Templates(directory=SHARED / "templates")
 # One session per request, closed (so rolled back) once the answer is ready and before it is sent
 # (scope="function"): a client that reads slowly holds no connection, and whatever closing raises is still
-# answered.
-DbSession = Annotated[AsyncSession, Depends(get_async_db, scope="function")]
+# answered. max_concurrency: see database.py.
+DbSession = Annotated[
+    AsyncSession, Depends(get_async_db, scope="function", max_concurrency=MAX_ASYNC_SESSIONS)
+]
 NEWEST_FIRST = (models.Post.date_posted.desc(), models.Post.id.desc())
 PAGE_SIZE = 10  # posts per page: no page costs more with a million posts than with ten
 

@@ -1,6 +1,9 @@
 import os
+import time
 import traceback
+from typing import Annotated
 
+from fastapi import Depends
 from sqlalchemy import event, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -34,7 +37,8 @@ WAIT = TIMEOUT / 2
 # An async app holds a pooled connection for every request waiting on the database, not one per thread:
 # with a server a few ms away, the default pool (5 + 10 overflow) caps throughput at 15 per round trip.
 # PostgreSQL only: a SQLite file gains nothing from more connections (each is a thread of aiosqlite).
-pool = {"pool_size": 20, "max_overflow": 20} if url.get_backend_name() == "postgresql" else {}
+pool_size = 20 if url.get_backend_name() == "postgresql" else 5
+MAX_ASYNC_SESSIONS = 40 if url.get_backend_name() == "postgresql" else 15  # pool_size + max_overflow
 # The same timeouts in the async drivers' words. aiosqlite hands timeout to sqlite3; asyncpg waits that long
 # to connect, and command_timeout for each statement, measured by the client: it also ends a wait on a
 # network that stopped answering, where psycopg (sync) waits for as long as the connection stays open.
@@ -46,7 +50,8 @@ async_engine = create_async_engine(
     connect_args=async_connect_args,
     pool_timeout=WAIT,
     pool_pre_ping=url.get_backend_name() != "sqlite",  # as the sync engine: PostgreSQL only
-    **pool,
+    pool_size=pool_size,
+    max_overflow=MAX_ASYNC_SESSIONS - pool_size,
 )
 if async_engine.dialect.name == "sqlite":
     event.listen(async_engine.sync_engine, "connect", enforce_foreign_keys)
@@ -58,8 +63,18 @@ class Base(DeclarativeBase):
     pass
 
 
-async def get_async_db():
-    # No wait for a session of its own: the pool's queue is the only one, pool_timeout (WAIT) its limit.
+async def arrival() -> float:
+    # FastAPI solves it before the session dependencies that take it: when the request began to wait.
+    return time.monotonic()
+
+
+async def get_async_db(arrived: Annotated[float, Depends(arrival)]):
+    # main.py's DbSession queues requests for a session (max_concurrency) in the order they came, as for
+    # get_db. The pool's own queue does not: a connection given back goes to whichever request asks next, not
+    # to the one that waited longest, and under a burst some wait there until pool_timeout while later ones
+    # pass them.
+    if time.monotonic() - arrived > WAIT:
+        raise PoolTimeout(f"no session free within {WAIT:g} s")
     db = AsyncSessionLocal()
     try:
         yield db
