@@ -1,4 +1,4 @@
-"""One Python file as the rules see it: calls, functions, bindings, imports (filled in by parsing.py)."""
+"""One Python file as the rules see it: calls, functions, bindings, imports (filled in by walker.py)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class Located(Protocol):
     col_offset: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Binding:
     """What a name is bound to: a value, an annotation, or both (a parameter with a default)."""
 
@@ -32,7 +32,7 @@ class Binding:
     annotation: ast.expr | None = None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Function:
     node: ast.FunctionDef | ast.AsyncFunctionDef
     parent: Function | None
@@ -56,7 +56,7 @@ class Function:
         return [*args.posonlyargs, *args.args, *args.kwonlyargs]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Call:
     node: ast.Call
     function: Function | None  # the innermost function it is in
