@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from asynccheck.blocking import Candidate, fix_of
 from asynccheck.facts import Facts, FunctionFacts
 from asynccheck.kinds import CALLS, METHODS, Kind, class_kind, value_of
-from asynccheck.source import Call, Function, Module, dotted_name
+from asynccheck.source import Call, Function, Module, dotted_name, is_local
 
 # The Pydantic 2 classes whose subclasses have the deprecated v1 methods (pydantic.v1.BaseModel has them
 # without a warning, so it is not one of them).
@@ -67,12 +67,17 @@ class Index:
         ]
         self.async_names = {name for name, entry in entries if entry.is_async}
         self.blocking_names = {name for name, entry in entries if not entry.is_async and entry.blocking}
+        # the defs not yet named there that call something, by the last names of what they call
+        helpers = [
+            (name, {callee.rpartition(".")[2] for callee in entry.callees})
+            for name, entry in entries
+            if not entry.is_async and entry.callees and name not in self.blocking_names
+        ]
         for _ in range(3):  # helpers that call those, a few levels up
             self.blocking_names |= {
                 name
-                for name, entry in entries
-                if not entry.is_async
-                and any(callee.rpartition(".")[2] in self.blocking_names for callee in entry.callees)
+                for name, callees in helpers
+                if name not in self.blocking_names and not callees.isdisjoint(self.blocking_names)
             }
         self._fields: dict[str, set[str]] = {}
         # relationship attributes that load lazily, anywhere (AC404 looks no further without one)
@@ -143,10 +148,13 @@ class Index:
         name = dotted_name(expr)
         if name is None:
             return self.kind(value_of(module, expr, function))
+        if function is not None and not is_local(name.partition(".")[0], function):
+            function = None  # a module-level name: the same in every function of the module
         key = (id(function), name)
-        if key not in module.kinds:
-            module.kinds[key] = self.kind(value_of(module, expr, function))
-        return module.kinds[key]
+        kinds = module.kinds
+        if key not in kinds:
+            kinds[key] = self.kind(value_of(module, expr, function))
+        return kinds[key]
 
     def kind(self, expr: Kind | None, depth: int = 0) -> str | None:
         """Evaluate a symbolic kind (see kinds.py) against the project."""

@@ -56,14 +56,15 @@ def _parse_newer(text: str, path: str) -> tuple[ast.Module, list[tuple[int, int,
     """Parse text, rewriting syntax newer than this Python where that is exact, and leaving out the top-level
     statement around any other line that fails. Returns the tree and, for each part left out, the line and
     column of its error, its first and last lines and the error."""
-    lines = text.split("\n")
+    lines: list[str] = []  # the lines, once one needs rewriting
     skipped: list[tuple[int, int, int, int, str]] = []
     first: SyntaxError | None = None
     for _ in range(MAX_REPAIRS):
         try:
-            return ast.parse("\n".join(lines), filename=path), skipped
+            return ast.parse("\n".join(lines) if lines else text, filename=path), skipped
         except SyntaxError as error:
             first = first or error
+            lines = lines or text.split("\n")
             number = error.lineno or 0
             if not 1 <= number <= len(lines):
                 break

@@ -42,14 +42,14 @@ class Function:
     results: list[ast.expr] = field(default_factory=list)  # the values it yields or returns
     calls: list[Call] = field(default_factory=list)
     generator: bool = False  # has a yield: calling it gives an (async) generator, not a coroutine
+    is_async: bool = field(init=False)  # async def (read by every rule: an attribute, not a property)
+
+    def __post_init__(self) -> None:
+        self.is_async = isinstance(self.node, ast.AsyncFunctionDef)
 
     @property
     def name(self) -> str:
         return self.node.name
-
-    @property
-    def is_async(self) -> bool:
-        return isinstance(self.node, ast.AsyncFunctionDef)
 
     def params(self) -> list[ast.arg]:
         args = self.node.args
@@ -109,18 +109,26 @@ class Module:
     def calls_named(self, *names: str) -> list[Call]:
         """The calls of functions or methods with these names: `db.execute(...)` is named execute, and
         `sm()` after `from sqlalchemy.orm import sessionmaker as sm` is named sessionmaker."""
-        if self.by_name is None:
-            self.by_name = {}
+        by_name = self.by_name
+        if by_name is None:
+            by_name = self.by_name = {}
+            imports = self.imports
             for call in self.calls:
                 func = call.node.func
-                if isinstance(func, ast.Attribute):
+                if type(func) is ast.Attribute:
                     name = func.attr
-                elif isinstance(func, ast.Name):
-                    name = self.imports.get(func.id, func.id).rpartition(".")[2]
+                elif type(func) is ast.Name:
+                    name = func.id
+                    if name in imports:
+                        name = imports[name].rpartition(".")[2]
                 else:
                     continue
-                self.by_name.setdefault(name, []).append(call)
-        return [call for name in names for call in self.by_name.get(name, ())]
+                group = by_name.get(name)
+                if group is None:
+                    by_name[name] = [call]
+                else:
+                    group.append(call)
+        return [call for name in names if name in by_name for call in by_name[name]]
 
     def callee(self, call: Call) -> str | None:
         """The qualified name of what a call calls (qualify() once per call, whichever rule asks)."""
@@ -140,11 +148,17 @@ class Module:
         head, _, rest = dotted.partition(".")
         if function is not None and is_local(head, function):
             return None
-        if head in self.imports:
-            head = self.imports[head]
-        elif head in self.defined:
-            head = f"{self.name}.{head}" if self.name else head
+        head = self.qualify_name(head)
         return f"{head}.{rest}" if rest else head
+
+    def qualify_name(self, name: str) -> str:
+        """What a module-level name refers to: what it was imported as, or this module's name for it. A name
+        that is neither imported nor defined here stays bare."""
+        if name in self.imports:
+            return self.imports[name]
+        if name in self.defined:
+            return f"{self.name}.{name}" if self.name else name
+        return name
 
 
 def last_name(call: ast.Call) -> str:
@@ -156,12 +170,17 @@ def last_name(call: ast.Call) -> str:
 
 
 def dotted_name(expr: ast.expr) -> str | None:
-    if isinstance(expr, ast.Name):
+    """`a.b.c` as "a.b.c"; None for an expression that is not a name or attributes of one."""
+    if type(expr) is ast.Name:
         return expr.id
-    if isinstance(expr, ast.Attribute):
-        base = dotted_name(expr.value)
-        return f"{base}.{expr.attr}" if base else None
-    return None
+    parts = []
+    while type(expr) is ast.Attribute:
+        parts.append(expr.attr)
+        expr = expr.value
+    if not parts or type(expr) is not ast.Name or not expr.id:
+        return None
+    parts.append(expr.id)
+    return ".".join(reversed(parts))
 
 
 def is_local(name: str, function: Function | None) -> bool:
