@@ -176,13 +176,15 @@ def facts(module: Module) -> Facts:
 
 def _function(module: Module, function: Function) -> FunctionFacts:
     node = function.node
-    names = [(dotted_name(d.func if isinstance(d, ast.Call) else d) or "") for d in node.decorator_list]
-    last = [name.rpartition(".")[2] for name in names]
-    task = any(name in ("task", "shared_task") for name in last)
-    plain = all(
-        name in PLAIN_DECORATORS or (isinstance(d, ast.Call) and name in patterns.ROUTE_METHODS)
-        for name, d in zip(last, node.decorator_list, strict=True)
-    )
+    task, plain = False, True
+    if node.decorator_list:
+        names = [(dotted_name(d.func if isinstance(d, ast.Call) else d) or "") for d in node.decorator_list]
+        last = [name.rpartition(".")[2] for name in names]
+        task = any(name in ("task", "shared_task") for name in last)
+        plain = all(
+            name in PLAIN_DECORATORS or (isinstance(d, ast.Call) and name in patterns.ROUTE_METHODS)
+            for name, d in zip(last, node.decorator_list, strict=True)
+        )
     facts = FunctionFacts(node.lineno, function.is_async, function.generator, plain, task)
     if not function.is_async:
         facts.blocking = candidates(module, function, own_sql=True)
@@ -228,8 +230,8 @@ def _exports(module: Module) -> tuple[set[str], bool]:
             names.update((alias.asname or alias.name).partition(".")[0] for alias in node.names)
         for target in targets:
             names.update(name.id for name in ast.walk(target) if isinstance(name, ast.Name))
-        for block_name in ("body", "orelse", "finalbody", "handlers", "cases"):
-            block = getattr(node, block_name, None)
+        for block_name in ("body", "orelse", "finalbody", "handlers", "cases"):  # not getattr's slow default
+            block = getattr(node, block_name) if block_name in node._fields else None
             if block and not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 stack.extend(block)
         if isinstance(node, ast.ExceptHandler) and node.name:
@@ -328,7 +330,7 @@ def _class(module: Module, name: str, node: ast.ClassDef, found: Facts) -> None:
             target, value = statement.targets[0].id, statement.value
         else:
             continue
-        if isinstance(value, ast.Call):
+        if isinstance(value, ast.Call) and module.call_name(value.func) in patterns.RELATIONSHIP_CALLS:
             lazy = patterns.lazy_of(value, module.qualify(value.func))
             if lazy is not None:
                 relationships[target] = lazy if isinstance(lazy, (str, bool)) else None

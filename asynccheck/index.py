@@ -20,6 +20,9 @@ PYDANTIC_MODELS = {
 }
 
 
+_UNKNOWN = object()  # not evaluated yet
+
+
 class Index:
     def __init__(self, all_facts: list[Facts], declared: Iterable[str] = ()) -> None:
         # A module is found by its dotted name and by every tail of it: `from app.database import engine`
@@ -160,12 +163,17 @@ class Index:
         """Evaluate a symbolic kind (see kinds.py) against the project."""
         if expr is None or depth > 24:
             return None
-        if expr not in self._kinds:
-            self._kinds[expr] = None  # a cycle ends here
-            self._kinds[expr] = self._evaluate(expr, depth)
-        return self._kinds[expr]
+        kinds = self._kinds
+        known = kinds.get(expr, _UNKNOWN)  # a kind is a tuple of tuples: hashed once, not three times
+        if known is not _UNKNOWN:
+            return known  # type: ignore[return-value]
+        kinds[expr] = None  # a cycle ends here
+        kinds[expr] = found = self._evaluate(expr, depth)
+        return found
 
     def _evaluate(self, expr: Kind, depth: int) -> str | None:
+        if expr[0] in ("value", "yields"):  # the commonest, which only the last case below matches
+            return self._named(expr[0], expr[1], depth)
         match expr:
             case ("is", kind):
                 return kind
@@ -184,12 +192,16 @@ class Index:
             case ("type", qualname) if self.class_of(qualname):
                 return f"instance:{self.class_of(qualname)}"
             case (op, qualname):  # "value", "type" or "yields" of a module-level name
-                found = self.resolve(qualname)
-                if found is None:
-                    return None
-                facts, name = found
-                table = {"value": facts.values, "type": facts.types, "yields": facts.yields}[op]
-                return self.kind(table.get(name), depth + 1)
+                return self._named(op, qualname, depth)
+
+    def _named(self, op: str, qualname: str | None, depth: int) -> str | None:
+        """The kind of the value of a module-level name, of an instance of it, or of what it yields."""
+        found = self.resolve(qualname)
+        if found is None:
+            return None
+        facts, name = found
+        table = facts.values if op == "value" else facts.types if op == "type" else facts.yields
+        return self.kind(table.get(name), depth + 1)
 
     def collections(self, qualname: str, depth: int = 0) -> dict[str, str]:
         """The fields of a model, and of its bases, that hold a list of another model of the project."""

@@ -112,16 +112,9 @@ class Module:
         by_name = self.by_name
         if by_name is None:
             by_name = self.by_name = {}
-            imports = self.imports
             for call in self.calls:
-                func = call.node.func
-                if type(func) is ast.Attribute:
-                    name = func.attr
-                elif type(func) is ast.Name:
-                    name = func.id
-                    if name in imports:
-                        name = imports[name].rpartition(".")[2]
-                else:
+                name = self.call_name(call.node.func)
+                if name is None:
                     continue
                 group = by_name.get(name)
                 if group is None:
@@ -129,6 +122,18 @@ class Module:
                 else:
                     group.append(call)
         return [call for name in names if name in by_name for call in by_name[name]]
+
+    def call_name(self, func: ast.expr) -> str | None:
+        """The name calls_named() knows a call by: the last part of what qualify() gives for its func, and
+        so the last part of any qualified name that may match it (kinds.Names.last). None for a func that is
+        not a name or an attribute."""
+        kind = type(func)
+        if kind is ast.Attribute:
+            return func.attr  # type: ignore[attr-defined, no-any-return]
+        if kind is ast.Name:
+            name: str = func.id  # type: ignore[attr-defined]
+            return self.imports[name].rpartition(".")[2] if name in self.imports else name
+        return None
 
     def callee(self, call: Call) -> str | None:
         """The qualified name of what a call calls (qualify() once per call, whichever rule asks)."""
