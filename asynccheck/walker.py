@@ -142,7 +142,11 @@ class _Walker:
         if function is not None:
             function.calls.append(call)
         visit = self.visit
-        visit(node.func, function, import_time)
+        func = node.func
+        while type(func) is ast.Attribute:  # `a.b.c(...)`: only a call under `a` would be worth a visit
+            func = func.value
+        if type(func) is not ast.Name:
+            visit(func, function, import_time)
         for arg in node.args:
             if type(arg) is not ast.Name:
                 visit(arg, function, import_time, "handed_on")
@@ -159,12 +163,12 @@ class _Walker:
     ) -> None:
         # Decorators, defaults and annotations run where the function is defined; the body runs later.
         args = node.args
-        positional = [*args.posonlyargs, *args.args]
+        positional = [*args.posonlyargs, *args.args] if args.posonlyargs else args.args
         for child in (*node.decorator_list, *args.defaults, *args.kw_defaults):
             if child is not None:
                 self.visit(child, outer, import_time)
-        for arg in (*positional, *args.kwonlyargs):
-            if arg.annotation is not None:
+        for arg in (*positional, *args.kwonlyargs) if args.kwonlyargs else positional:
+            if arg.annotation is not None and type(arg.annotation) is not ast.Name:
                 self.visit(arg.annotation, outer, import_time)
         if node.returns is not None:
             self.visit(node.returns, outer, import_time)
