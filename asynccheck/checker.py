@@ -62,7 +62,7 @@ def check(
     project = Project(found, declared)
     with no_gc_pauses():
         if jobs > 1:
-            from asynccheck import workers  # multiprocessing is imported only when it is used
+            from asynccheck import workers  # not above: it imports this module (and multiprocessing)
 
             shares = [found.python[start::jobs] for start in range(jobs)]
             findings, parse_errors, checked, scope = workers.run(shares, project)
@@ -76,7 +76,8 @@ def check(
 
 @dataclass
 class Project:
-    """What the project rules judge besides the index: the files found and the requirements declared."""
+    """The files found and the requirements they declare: with every module's facts, what a run needs to
+    build the index and to judge the project as a whole (the project rules), in whichever process does."""
 
     found: files.Found
     declared: list[Requirement]

@@ -112,9 +112,14 @@ class Module:
         by_name = self.by_name
         if by_name is None:
             by_name = self.by_name = {}
+            imports = self.imports
             for call in self.calls:
-                name = self.call_name(call.node.func)
-                if name is None:
+                func = call.node.func  # call_name(func), written out: this runs for every call
+                if type(func) is ast.Attribute:
+                    name = func.attr
+                elif type(func) is ast.Name:
+                    name = imports[func.id].rpartition(".")[2] if func.id in imports else func.id
+                else:
                     continue
                 group = by_name.get(name)
                 if group is None:
