@@ -1,9 +1,12 @@
 """What one module tells the rules checking the others: small, picklable, and read without the tree."""
 
+from __future__ import annotations
+
 import ast
 from dataclasses import dataclass, field
 
 from asynccheck import patterns
+from asynccheck.bindings import exports, read_after_commit
 from asynccheck.blocking import Candidate, candidates
 from asynccheck.kinds import CREATE_ASYNC_ENGINE, CREATE_ENGINE, Kind, matches, type_of, value_of, yielded_by
 from asynccheck.source import Function, Module, dotted_name
@@ -44,6 +47,12 @@ class FunctionFacts:
     task: bool = False  # a Celery task (`@celery_app.task`, `@shared_task`)
     blocking: list[Candidate] = field(default_factory=list)  # a def: the calls in it that may block
     callees: list[str] = field(default_factory=list)  # a def: what it calls (qualified names)
+
+    def __reduce__(self) -> tuple[type[FunctionFacts], tuple[object, ...]]:
+        """Pickled as the call that makes it: the facts of every function go from each worker process to
+        the others (asynccheck.workers), and this is several times faster than a slotted dataclass's state."""
+        args = (self.line, self.is_async, self.generator, self.plain, self.task, self.blocking, self.callees)
+        return FunctionFacts, args
 
 
 @dataclass
@@ -135,8 +144,8 @@ def facts(module: Module) -> Facts:
             qualname = module.qualify(func.value, call.function)
             if qualname:
                 found.configured.add(qualname)
-    found.read_after_commit = _read_after_commit(module)
-    found.exports, found.dynamic = _exports(module)
+    found.read_after_commit = read_after_commit(module)
+    found.exports, found.dynamic = exports(module)
     found.exports -= found.defined | found.imports.keys()
     found.orm = any(name.startswith(ORM_MODULES) for name in module.imports.values()) or any(
         isinstance(node, ast.ImportFrom) and (node.module or "").startswith(ORM_MODULES)
@@ -168,13 +177,15 @@ def facts(module: Module) -> Facts:
 
 def _function(module: Module, function: Function) -> FunctionFacts:
     node = function.node
-    names = [(dotted_name(d.func if isinstance(d, ast.Call) else d) or "") for d in node.decorator_list]
-    last = [name.rpartition(".")[2] for name in names]
-    task = any(name in ("task", "shared_task") for name in last)
-    plain = all(
-        name in PLAIN_DECORATORS or (isinstance(d, ast.Call) and name in patterns.ROUTE_METHODS)
-        for name, d in zip(last, node.decorator_list, strict=True)
-    )
+    task, plain = False, True
+    if node.decorator_list:
+        names = [(dotted_name(d.func if isinstance(d, ast.Call) else d) or "") for d in node.decorator_list]
+        last = [name.rpartition(".")[2] for name in names]
+        task = any(name in ("task", "shared_task") for name in last)
+        plain = all(
+            name in PLAIN_DECORATORS or (isinstance(d, ast.Call) and name in patterns.ROUTE_METHODS)
+            for name, d in zip(last, node.decorator_list, strict=True)
+        )
     facts = FunctionFacts(node.lineno, function.is_async, function.generator, plain, task)
     if not function.is_async:
         facts.blocking = candidates(module, function, own_sql=True)
@@ -189,99 +200,6 @@ def _function(module: Module, function: Function) -> FunctionFacts:
             if callee:
                 facts.callees.append(callee)
     return facts
-
-
-def _exports(module: Module) -> tuple[set[str], bool]:
-    """Every name a module binds at its top level (in if/try/with/for/while blocks too, by any assignment),
-    and the names its functions declare global; and whether it has names the checker cannot list."""
-    names = set(module.defined) | set(module.imports)
-    dynamic = "__getattr__" in module.defined
-    simple = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.Expr, ast.Pass)
-    stack: list[ast.AST] = [
-        node
-        for node in module.tree.body
-        if not isinstance(node, simple)  # already in defined and imports
-        and not (isinstance(node, ast.Assign | ast.AnnAssign) and _plain_target(node))
-    ]
-    while stack:
-        node = stack.pop()
-        targets: list[ast.expr] = []
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, ast.AnnAssign | ast.AugAssign | ast.For | ast.AsyncFor):
-            targets = [node.target]
-        elif isinstance(node, ast.With | ast.AsyncWith):
-            targets = [item.optional_vars for item in node.items if item.optional_vars is not None]
-        elif isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
-            dynamic = True
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            names.update((alias.asname or alias.name).partition(".")[0] for alias in node.names)
-        for target in targets:
-            names.update(name.id for name in ast.walk(target) if isinstance(name, ast.Name))
-        for block_name in ("body", "orelse", "finalbody", "handlers", "cases"):
-            block = getattr(node, block_name, None)
-            if block and not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                stack.extend(block)
-        if isinstance(node, ast.ExceptHandler) and node.name:
-            names.add(node.name)
-    if ":=" in module.text or "match " in module.text:  # walrus and match bindings: anywhere at top level
-        for inner in ast.walk(module.tree):
-            if isinstance(inner, ast.NamedExpr) and isinstance(inner.target, ast.Name):
-                names.add(inner.target.id)
-            elif isinstance(inner, ast.MatchAs | ast.MatchStar) and inner.name:
-                names.add(inner.name)
-    if "global " in module.text:
-        for inner in ast.walk(module.tree):
-            if isinstance(inner, ast.Global):
-                names.update(inner.names)
-    return names, dynamic
-
-
-def _plain_target(node: ast.Assign | ast.AnnAssign) -> bool:
-    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-    return all(isinstance(target, ast.Name) for target in targets)
-
-
-def _read_after_commit(module: Module) -> tuple[int, str] | None:
-    """The first `obj.attr` read (or `return obj`) after `db.commit()` in the same function, of a local name
-    bound before it to what a call gave (an object the commit expired), with no refresh(obj) after it."""
-    for call in module.calls_named("commit"):
-        function, func = call.function, call.node.func
-        if function is None or not isinstance(func, ast.Attribute):
-            continue
-        line = call.node.lineno
-        params = {arg.arg for arg in function.params()}
-        refreshed = {
-            arg.id
-            for other in function.calls
-            if isinstance(other.node.func, ast.Attribute)
-            and other.node.func.attr == "refresh"
-            and other.node.lineno > line
-            for arg in other.node.args[:1]
-            if isinstance(arg, ast.Name)
-        }
-        expired = {
-            name
-            for name, binding in function.bindings.items()
-            if isinstance(binding.value, ast.Call | ast.Await)
-            and binding.value.lineno < line
-            and name not in params
-            and name not in refreshed
-            and name != dotted_name(func.value)
-        }
-        if not expired:
-            continue
-        for node in ast.walk(function.node):
-            if getattr(node, "lineno", 0) <= line:
-                continue
-            if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-                if isinstance(node.value, ast.Name) and node.value.id in expired:
-                    return node.lineno, ast.unparse(node)
-            if isinstance(node, ast.Return) and isinstance(node.value, ast.Name) and node.value.id in expired:
-                return node.lineno, ast.unparse(node)
-    return None
 
 
 def _bound(module: Module, value: ast.expr | None) -> str | None:
@@ -302,16 +220,13 @@ def _class(module: Module, name: str, node: ast.ClassDef, found: Facts) -> None:
     # CRUDBase[ModelType, CreateSchema, UpdateSchema] is a CRUDBase
     unwrapped = [expr.value if isinstance(expr, ast.Subscript) else expr for expr in node.bases]
     bases = [base for base in (module.qualify(expr) for expr in unwrapped) if base]
-    found.fields[name] = [
-        statement.target.id
-        for statement in node.body
-        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
-    ]
+    fields = found.fields[name] = []
     collections: dict[str, str] = {}
     relationships: dict[str, str | bool | None] = {}
     for statement in node.body:
         if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
             target, value = statement.target.id, statement.value
+            fields.append(target)
             element = patterns.collection_element(statement.annotation)
             qualname = module.qualify(element) if element is not None else None
             if qualname:
@@ -320,7 +235,7 @@ def _class(module: Module, name: str, node: ast.ClassDef, found: Facts) -> None:
             target, value = statement.targets[0].id, statement.value
         else:
             continue
-        if isinstance(value, ast.Call):
+        if isinstance(value, ast.Call) and module.call_name(value.func) in patterns.RELATIONSHIP_CALLS:
             lazy = patterns.lazy_of(value, module.qualify(value.func))
             if lazy is not None:
                 relationships[target] = lazy if isinstance(lazy, (str, bool)) else None

@@ -61,7 +61,7 @@ def module_name(path: Path, bases: dict[Path, Path] | None = None) -> tuple[str,
             base = base.parent
         if bases is not None:
             bases[folder] = base
-    parts = list(path.relative_to(base).with_suffix("").parts)
+    parts = [*path.parts[len(base.parts) : -1], path.stem]  # path relative to base, without .py
     is_package = parts[-1] == "__init__"
     if is_package:
         parts.pop()
@@ -95,15 +95,15 @@ def discover(paths: list[str], excluded: Callable[[Path], bool] | None = None) -
 
 def _add(found: Found, path: Path, root: PurePosixPath, relative: PurePosixPath) -> None:
     """Add a file once, however many of the paths given lead to it."""
-    real = Path(os.path.abspath(path))
-    if str(real) in found.seen:
+    absolute = os.path.abspath(path)
+    if absolute in found.seen:
         return
-    found.seen.add(str(real))
+    found.seen.add(absolute)
     shown = str(root / relative)
-    if is_requirements(path.name):
+    if not path.name.endswith(".py") and is_requirements(path.name):  # none of those names ends in .py
         found.requirements.append((path, shown))
     else:
-        module, is_package = module_name(real, found.bases)
+        module, is_package = module_name(Path(absolute), found.bases)
         found.python.append(SourceFile(path, shown, module, is_package, is_test(relative)))
 
 

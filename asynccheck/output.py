@@ -90,8 +90,10 @@ def error_line(error: FileError) -> str:
 
 
 def as_json(report: Report) -> str:
+    """The report as `json.dumps(document, indent=2, ensure_ascii=False)` writes it. The findings, most of it,
+    are written here: json's indented output is pure Python, and took 0.2 s for 14,000 findings."""
     document = {
-        "findings": [finding.as_dict() for finding in report.findings],
+        "findings": None,  # _findings()
         "completed": report.completed,
         "next": report.next,
         "nothing_to_do_yet": report.nothing_to_do_yet,
@@ -99,4 +101,34 @@ def as_json(report: Report) -> str:
         "out_of_scope": report.out_of_scope,
         "errors": [error.as_dict() for error in report.errors],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    parts = [
+        f"  {_string(key)}: "
+        + (_findings(report.findings) if key == "findings" else _indented(value)).replace("\n", "\n  ")
+        for key, value in document.items()
+    ]
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def _indented(value: object) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+_string = json.encoder.encode_basestring  # how json writes a string when not ensure_ascii (in C)
+
+
+def _findings(findings: list[Finding]) -> str:
+    """The findings as _indented() writes them. They all have the same keys, so one template is filled in
+    with each one's values, written as json writes them."""
+    if not findings:
+        return "[]"
+    dicts = [finding.as_dict() for finding in findings]
+    lines = [f"    {_string(key)}: {{}}" for key in dicts[0]]
+    template = "  {{\n" + ",\n".join(lines) + "\n  }}"
+    items = [template.format(*[_scalar(value) for value in values.values()]) for values in dicts]
+    return "[\n" + ",\n".join(items) + "\n]"
+
+
+def _scalar(value: object) -> str:
+    if type(value) is str:
+        return _string(value)
+    return int.__repr__(value) if type(value) is int else json.dumps(value)

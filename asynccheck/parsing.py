@@ -1,4 +1,4 @@
-"""Reading and parsing a Python file, and the single walk of its tree that fills in a source.Module."""
+"""Reading and parsing a Python file into a source.Module (walker.py fills it in, in one walk of its tree)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,11 @@ import io
 import re
 import sys
 import tokenize
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from asynccheck.source import Binding, Call, Function, Module, SourceError
+from asynccheck.source import Binding, Module, SourceError
+from asynccheck.walker import walk
 
-# A database URL in a string: its backend tells which async driver the app needs.
-DATABASE_URL = re.compile(r"(sqlite|postgres(?:ql)?|mysql|mariadb)(?:\+\w+)?://")
-BACKENDS = {"postgres": "postgresql", "mariadb": "mysql"}
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -60,14 +56,15 @@ def _parse_newer(text: str, path: str) -> tuple[ast.Module, list[tuple[int, int,
     """Parse text, rewriting syntax newer than this Python where that is exact, and leaving out the top-level
     statement around any other line that fails. Returns the tree and, for each part left out, the line and
     column of its error, its first and last lines and the error."""
-    lines = text.split("\n")
+    lines: list[str] = []  # the lines, once one needs rewriting
     skipped: list[tuple[int, int, int, int, str]] = []
     first: SyntaxError | None = None
     for _ in range(MAX_REPAIRS):
         try:
-            return ast.parse("\n".join(lines), filename=path), skipped
+            return ast.parse("\n".join(lines) if lines else text, filename=path), skipped
         except SyntaxError as error:
             first = first or error
+            lines = lines or text.split("\n")
             number = error.lineno or 0
             if not 1 <= number <= len(lines):
                 break
@@ -117,7 +114,7 @@ def parse(text: str, path: str, name: str, is_package: bool = False, is_test: bo
     ]
     try:
         _collect_globals(module, tree.body)
-        _Walker(module).body(tree.body, None, True)
+        walk(module)
     except RecursionError:
         raise SourceError("nested too deeply to check") from None
     return module
@@ -144,228 +141,3 @@ def _collect_globals(module: Module, body: list[ast.stmt]) -> None:
             _collect_globals(module, node.body + node.orelse + node.finalbody)
             for handler in node.handlers:
                 _collect_globals(module, handler.body)
-
-
-def _is_main_guard(node: ast.If) -> bool:
-    test = node.test
-    return (
-        isinstance(test, ast.Compare)
-        and isinstance(test.left, ast.Name)
-        and test.left.id == "__name__"
-        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
-    )
-
-
-# Fields that never hold a call: expression contexts and operators. Skipping them is most of the speed.
-_SKIP = {"ctx", "op", "ops"}
-_FIELDS: dict[type, tuple[str, ...]] = {}
-_LEAVES = (ast.Name, ast.alias, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal)
-# A handler of one node type: (node, enclosing function, runs at import time, flag). The table below maps each
-# type to its own handler, a pairing the type system cannot state: the node is Any to the table.
-Handler = Callable[[Any, Function | None, bool, str], None]
-
-
-class _Walker:
-    """One pass over the tree: calls with their context, functions with their bindings, imports."""
-
-    def __init__(self, module: Module) -> None:
-        self.module = module
-        self.class_depth = 0  # inside a class body: its functions are methods
-        self.classes: list[str | None] = []  # the enclosing class bodies: a name for a module-level class
-        self.lambdas = 0  # inside a lambda
-        self.handlers: dict[type[ast.AST], Handler] = {
-            ast.Call: self.call,
-            ast.Await: self.await_,
-            ast.FunctionDef: self.function,
-            ast.AsyncFunctionDef: self.function,
-            ast.ClassDef: self.class_,
-            ast.Lambda: self.lambda_,
-            ast.Assign: self.assign,
-            ast.AnnAssign: self.assign,
-            ast.With: self.with_,
-            ast.AsyncWith: self.with_,
-            ast.Return: self.result,
-            ast.Yield: self.result,
-            ast.YieldFrom: self.result,
-            ast.Import: self.import_,
-            ast.ImportFrom: self.import_,
-            ast.If: self.if_,
-            ast.Constant: self.constant,
-            ast.Starred: self.container,
-            ast.List: self.container,
-            ast.Tuple: self.container,
-        }
-        for leaf in _LEAVES:
-            self.handlers[leaf] = self.leaf
-
-    def body(self, nodes: list[ast.stmt], function: Function | None, import_time: bool) -> None:
-        for node in nodes:
-            self.visit(node, function, import_time)
-
-    def visit(self, node: ast.AST, function: Function | None, import_time: bool, flag: str = "") -> None:
-        handler = self.handlers.get(type(node))
-        if handler is None:
-            self.children(node, function, import_time)
-        else:
-            handler(node, function, import_time, flag)
-
-    def children(self, node: ast.AST, function: Function | None, import_time: bool, flag: str = "") -> None:
-        kind = type(node)
-        fields = _FIELDS.get(kind)
-        if fields is None:
-            fields = _FIELDS[kind] = tuple(name for name in kind._fields if name not in _SKIP)
-        visit = self.visit
-        for name in fields:
-            value = getattr(node, name, None)
-            if type(value) is list:
-                for item in value:
-                    if isinstance(item, ast.AST):
-                        visit(item, function, import_time)
-            elif isinstance(value, ast.AST):
-                visit(value, function, import_time)
-
-    def leaf(self, node: ast.AST, function: Function | None, import_time: bool, flag: str) -> None:
-        pass
-
-    def await_(self, node: ast.Await, function: Function | None, import_time: bool, flag: str) -> None:
-        self.visit(node.value, function, import_time, "awaited")
-
-    def container(self, node: ast.expr, function: Function | None, import_time: bool, flag: str) -> None:
-        """A list, tuple or *args: what it holds is handed on as the enclosing call's arguments are."""
-        if flag != "handed_on":
-            self.children(node, function, import_time)
-            return
-        for child in ast.iter_child_nodes(node):
-            self.visit(child, function, import_time, flag)
-
-    def class_(self, node: ast.ClassDef, function: Function | None, import_time: bool, flag: str) -> None:
-        self.class_depth += 1
-        self.classes.append(node.name if function is None and self.class_depth == 1 else None)
-        self.children(node, function, import_time)
-        self.classes.pop()
-        self.class_depth -= 1
-
-    def lambda_(self, node: ast.Lambda, function: Function | None, import_time: bool, flag: str) -> None:
-        self.lambdas += 1
-        self.children(node, function, False)
-        self.lambdas -= 1
-
-    def result(
-        self,
-        node: ast.Return | ast.Yield | ast.YieldFrom,
-        function: Function | None,
-        import_time: bool,
-        flag: str,
-    ) -> None:
-        if function is not None and not isinstance(node, ast.Return):
-            function.generator = True
-        if function is not None and node.value is not None:
-            function.results.append(node.value)
-        self.children(node, function, import_time)
-
-    def if_(self, node: ast.If, function: Function | None, import_time: bool, flag: str) -> None:
-        if import_time and _is_main_guard(node):
-            self.body(node.body, function, False)
-            self.body(node.orelse, function, import_time)
-        else:
-            self.children(node, function, import_time)
-
-    def constant(self, node: ast.Constant, function: Function | None, import_time: bool, flag: str) -> None:
-        if type(node.value) is str and "://" in node.value:
-            match = DATABASE_URL.match(node.value)
-            if match:
-                self.module.backends.add(BACKENDS.get(match[1], match[1]))
-
-    def call(self, node: ast.Call, function: Function | None, import_time: bool, flag: str) -> None:
-        call = Call(node, function, flag == "awaited", flag == "handed_on", import_time, self.lambdas > 0)
-        self.module.calls.append(call)
-        if function is not None:
-            function.calls.append(call)
-        self.visit(node.func, function, import_time)
-        for arg in node.args:
-            self.visit(arg, function, import_time, "handed_on")
-        for keyword in node.keywords:
-            self.visit(keyword.value, function, import_time, "handed_on")
-
-    def function(
-        self,
-        node: ast.FunctionDef | ast.AsyncFunctionDef,
-        outer: Function | None,
-        import_time: bool,
-        flag: str,
-    ) -> None:
-        # Decorators, defaults and annotations run where the function is defined; the body runs later.
-        args = node.args
-        annotations = [arg.annotation for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
-        for child in (*node.decorator_list, *args.defaults, *args.kw_defaults, *annotations, node.returns):
-            if child is not None:
-                self.visit(child, outer, import_time)
-        at_module_level = outer is None and not self.class_depth
-        qualname = f"{self.module.name}.{node.name}" if at_module_level else None
-        owner = self.classes[-1] if outer is None and self.classes else None
-        function = Function(node, outer, qualname, owner)
-        positional = [*args.posonlyargs, *args.args]
-        defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
-        params = [
-            *zip(positional, defaults, strict=True),
-            *zip(args.kwonlyargs, args.kw_defaults, strict=True),
-        ]
-        for arg, default in params:
-            function.bindings[arg.arg] = Binding(default, arg.annotation)
-        for star in (args.vararg, args.kwarg):
-            if star is not None:
-                function.bindings[star.arg] = Binding()
-        self.module.functions.append(function)
-        self.body(node.body, function, False)
-
-    def assign(
-        self, node: ast.Assign | ast.AnnAssign, function: Function | None, import_time: bool, flag: str
-    ) -> None:
-        self.children(node, function, import_time)
-        if function is None:
-            return
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        for target in targets:
-            for name in ast.walk(target):
-                if isinstance(name, ast.Name):
-                    unpacked = name is not target
-                    annotation = getattr(node, "annotation", None)
-                    function.bindings[name.id] = Binding(None if unpacked else node.value, annotation)
-
-    def with_(
-        self, node: ast.With | ast.AsyncWith, function: Function | None, import_time: bool, flag: str
-    ) -> None:
-        flag = "handed_on" if isinstance(node, ast.AsyncWith) else ""
-        for item in node.items:
-            self.visit(item.context_expr, function, import_time, flag)
-            if function is not None and isinstance(item.optional_vars, ast.Name):
-                function.bindings[item.optional_vars.id] = Binding(item.context_expr)
-        self.body(node.body, function, import_time)
-
-    def import_(
-        self, node: ast.Import | ast.ImportFrom, function: Function | None, import_time: bool, flag: str
-    ) -> None:
-        self.module.import_nodes.append(node)
-        imports = self.module.imports
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    imports[alias.asname] = alias.name
-                else:
-                    head = alias.name.partition(".")[0]
-                    imports[head] = head
-            return
-        source = self.absolute(node)
-        for alias in node.names:
-            if alias.name != "*":
-                imports[alias.asname or alias.name] = f"{source}.{alias.name}" if source else alias.name
-
-    def absolute(self, node: ast.ImportFrom) -> str:
-        """The module an import names, with a relative import resolved against this module's package."""
-        if not node.level:
-            return node.module or ""
-        parts = self.module.name.split(".") if self.module.name else []
-        if not self.module.is_package:
-            parts = parts[:-1]
-        parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
-        return ".".join([*parts, *([node.module] if node.module else [])])

@@ -21,6 +21,8 @@ ROUTE_METHODS = {
 RELATIONSHIP = Names("sqlalchemy.orm.relationship", "sqlalchemy.orm.relationships.relationship")
 SQLMODEL_RELATIONSHIP = Names("sqlmodel.Relationship")
 BACKREF = Names("sqlalchemy.orm.backref", "sqlalchemy.orm.relationships.backref")
+# The names a relationship() call can have (Module.call_name): lazy_of() is None for any other call.
+RELATIONSHIP_CALLS = RELATIONSHIP.last | SQLMODEL_RELATIONSHIP.last | BACKREF.last
 COLLECTIONS = {"list", "List", "set", "Set", "Sequence", "frozenset", "FrozenSet"}
 MISSING = "<missing>"  # the lazy= of a relationship that does not set it
 

@@ -77,10 +77,8 @@ class Report:
     out_of_scope: str | None = None  # why the app is not one the checker judges (raw asyncpg, `databases`)
 
     def __post_init__(self) -> None:
-        ordered = sorted(self.findings, key=Finding.sort_key)
-        self.findings = [
-            f for i, f in enumerate(ordered) if not i or f.sort_key() != ordered[i - 1].sort_key()
-        ]
+        keyed = sorted(((finding.sort_key(), finding) for finding in self.findings), key=lambda pair: pair[0])
+        self.findings = [f for i, (key, f) in enumerate(keyed) if not i or key != keyed[i - 1][0]]
         self.errors = sorted(set(self.errors), key=lambda error: (error.path, error.line or 0))
 
     @property

@@ -1,4 +1,4 @@
-"""One Python file as the rules see it: calls, functions, bindings, imports (filled in by parsing.py)."""
+"""One Python file as the rules see it: calls, functions, bindings, imports (filled in by walker.py)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class Located(Protocol):
     col_offset: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Binding:
     """What a name is bound to: a value, an annotation, or both (a parameter with a default)."""
 
@@ -32,7 +32,7 @@ class Binding:
     annotation: ast.expr | None = None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Function:
     node: ast.FunctionDef | ast.AsyncFunctionDef
     parent: Function | None
@@ -42,21 +42,21 @@ class Function:
     results: list[ast.expr] = field(default_factory=list)  # the values it yields or returns
     calls: list[Call] = field(default_factory=list)
     generator: bool = False  # has a yield: calling it gives an (async) generator, not a coroutine
+    is_async: bool = field(init=False)  # async def (read by every rule: an attribute, not a property)
+
+    def __post_init__(self) -> None:
+        self.is_async = isinstance(self.node, ast.AsyncFunctionDef)
 
     @property
     def name(self) -> str:
         return self.node.name
-
-    @property
-    def is_async(self) -> bool:
-        return isinstance(self.node, ast.AsyncFunctionDef)
 
     def params(self) -> list[ast.arg]:
         args = self.node.args
         return [*args.posonlyargs, *args.args, *args.kwonlyargs]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Call:
     node: ast.Call
     function: Function | None  # the innermost function it is in
@@ -109,18 +109,36 @@ class Module:
     def calls_named(self, *names: str) -> list[Call]:
         """The calls of functions or methods with these names: `db.execute(...)` is named execute, and
         `sm()` after `from sqlalchemy.orm import sessionmaker as sm` is named sessionmaker."""
-        if self.by_name is None:
-            self.by_name = {}
+        by_name = self.by_name
+        if by_name is None:
+            by_name = self.by_name = {}
+            imports = self.imports
             for call in self.calls:
-                func = call.node.func
-                if isinstance(func, ast.Attribute):
+                func = call.node.func  # call_name(func), written out: this runs for every call
+                if type(func) is ast.Attribute:
                     name = func.attr
-                elif isinstance(func, ast.Name):
-                    name = self.imports.get(func.id, func.id).rpartition(".")[2]
+                elif type(func) is ast.Name:
+                    name = imports[func.id].rpartition(".")[2] if func.id in imports else func.id
                 else:
                     continue
-                self.by_name.setdefault(name, []).append(call)
-        return [call for name in names for call in self.by_name.get(name, ())]
+                group = by_name.get(name)
+                if group is None:
+                    by_name[name] = [call]
+                else:
+                    group.append(call)
+        return [call for name in names if name in by_name for call in by_name[name]]
+
+    def call_name(self, func: ast.expr) -> str | None:
+        """The name calls_named() knows a call by: the last part of what qualify() gives for its func, and
+        so the last part of any qualified name that may match it (kinds.Names.last). None for a func that is
+        not a name or an attribute."""
+        kind = type(func)
+        if kind is ast.Attribute:
+            return func.attr  # type: ignore[attr-defined, no-any-return]
+        if kind is ast.Name:
+            name: str = func.id  # type: ignore[attr-defined]
+            return self.imports[name].rpartition(".")[2] if name in self.imports else name
+        return None
 
     def callee(self, call: Call) -> str | None:
         """The qualified name of what a call calls (qualify() once per call, whichever rule asks)."""
@@ -140,11 +158,17 @@ class Module:
         head, _, rest = dotted.partition(".")
         if function is not None and is_local(head, function):
             return None
-        if head in self.imports:
-            head = self.imports[head]
-        elif head in self.defined:
-            head = f"{self.name}.{head}" if self.name else head
+        head = self.qualify_name(head)
         return f"{head}.{rest}" if rest else head
+
+    def qualify_name(self, name: str) -> str:
+        """What a module-level name refers to: what it was imported as, or this module's name for it. A name
+        that is neither imported nor defined here stays bare."""
+        if name in self.imports:
+            return self.imports[name]
+        if name in self.defined:
+            return f"{self.name}.{name}" if self.name else name
+        return name
 
 
 def last_name(call: ast.Call) -> str:
@@ -156,12 +180,17 @@ def last_name(call: ast.Call) -> str:
 
 
 def dotted_name(expr: ast.expr) -> str | None:
-    if isinstance(expr, ast.Name):
+    """`a.b.c` as "a.b.c"; None for an expression that is not a name or attributes of one."""
+    if type(expr) is ast.Name:
         return expr.id
-    if isinstance(expr, ast.Attribute):
-        base = dotted_name(expr.value)
-        return f"{base}.{expr.attr}" if base else None
-    return None
+    parts = []
+    while type(expr) is ast.Attribute:
+        parts.append(expr.attr)
+        expr = expr.value
+    if not parts or type(expr) is not ast.Name or not expr.id:
+        return None
+    parts.append(expr.id)
+    return ".".join(reversed(parts))
 
 
 def is_local(name: str, function: Function | None) -> bool:

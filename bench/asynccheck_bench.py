@@ -3,7 +3,8 @@
     python -m bench.asynccheck_bench [--modules 2000] [--keep DIR]    (or `nox -s bench_check`)
 
 Prints files per second and total seconds, in process through asynccheck.check() and once through the
-command line. The target is the whole tree in under 5 seconds.
+command line. The target is the whole tree in under 5 seconds, both ways: the exit status is 1 when it is
+missed (or when the command fails), so that `nox -s bench_check` fails too.
 """
 
 import argparse
@@ -15,6 +16,8 @@ import time
 from pathlib import Path
 
 from asynccheck import check
+
+TARGET = 5  # seconds, for the whole tree, in process and through the command line
 
 DATABASE = """\
 from sqlalchemy import create_engine
@@ -184,9 +187,13 @@ def main() -> int:
         seconds_cli = time.perf_counter() - start
         rate = report.checked / seconds_cli
         print(f"command line: {seconds_cli:.2f} s (exit {result.returncode}), {rate:,.0f} files/s")
+    if result.returncode not in (0, 1):
+        print(f"command line failed:\n{result.stderr.decode(errors='replace')}")
+        return 1
     worst = max(seconds, seconds_cli)
-    print(f"target: the whole tree in under 5 s: {'met' if worst < 5 else 'MISSED'} ({worst:.2f} s)")
-    return 0 if result.returncode in (0, 1) else 1
+    met = worst < TARGET
+    print(f"target: the whole tree in under {TARGET} s: {'met' if met else 'MISSED'} ({worst:.2f} s)")
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ NO_IO = {
         "in_nested_transaction", "get_bind", "info",
     },
 }  # fmt: skip
+SYNC_OR_FACTORY = SYNC | {FACTORY}
 SYNC_OPEN = "`{call}` opens a sync Session inside async def `{name}`: its queries block the event loop"
 SYNC_DISPOSE = (
     "`{call}`: the sync engine's dispose() blocks the event loop {where} while it closes the pool's "
@@ -59,9 +60,10 @@ def check(module: Module, index: Index) -> Iterator[Finding]:
     # through app.dependency_overrides, not Depends(), so neither rule sees the tests' sync get_db override.
     # What is left is async def test code on a sync session, which blocks the loop the app runs on.
     sync_names = _sync_names(module, index)
+    inspects = {id(call) for call in module.calls_named(*INSPECT_NAMES.last)}  # no other call is inspect()
     for function in module.functions:
         if function.is_async:
-            yield from _sync_in_async(module, index, function, sync_names)
+            yield from _sync_in_async(module, index, function, sync_names, inspects)
         elif route_decorators(function):
             yield from _def_endpoint(module, index, function, "route", sync_names)
         elif function.qualname and index.canonical(function.qualname) in index.dependencies:
@@ -73,10 +75,10 @@ def _sync_names(module: Module, index: Index) -> set[str]:
     the Session class, and the project's modules (`database.engine`). Other calls are not looked at."""
     found = set()
     for name in module.defined | module.imports.keys():
-        qualname = module.qualify(ast.Name(name))
+        qualname = module.qualify_name(name)
         if qualname in index.modules or class_kind(qualname) == SESSION:
             found.add(name)
-        elif index.kind(("value", qualname)) in SYNC | {FACTORY}:
+        elif index.kind(("value", qualname)) in SYNC_OR_FACTORY:
             found.add(name)
     return found
 
@@ -114,7 +116,7 @@ def _def_endpoint(
 
 
 def _sync_in_async(
-    module: Module, index: Index, function: Function, sync_names: set[str]
+    module: Module, index: Index, function: Function, sync_names: set[str], inspects: set[int]
 ) -> Iterator[Finding]:
     for arg in function.params():
         kind = _param_kind(module, index, function, arg)
@@ -125,11 +127,11 @@ def _sync_in_async(
             yield module.finding(arg, "AC503", message)
     for call in function.calls:
         node = call.node
-        if isinstance(node.func, ast.Attribute) and node.func.attr in ("create_all", "drop_all"):
+        if type(node.func) is ast.Attribute and node.func.attr in ("create_all", "drop_all"):
             if _passes_sync_engine(module, index, node, function):
                 message = SYNC_CALL.format(call=_text(node), kind="engine", name=function.name)
                 yield module.finding(node, "AC503", message)
-        elif node.args and matches(module.callee(call), INSPECT_NAMES):
+        elif node.args and id(call) in inspects and matches(module.callee(call), INSPECT_NAMES):
             if index.kind_of(module, node.args[0], function) in (ENGINE, "Connection"):
                 text = f"inspect({ast.unparse(node.args[0])})"
                 yield module.finding(node, "AC503", INSPECT.format(call=text, name=function.name))

@@ -55,6 +55,15 @@ def test_halfway_as_json(run):
     assert document["out_of_scope"] is None
 
 
+@pytest.mark.parametrize("app", [".", "already_async"])
+def test_the_json_is_what_json_dumps_writes(run, app):
+    """The command writes the findings of --format json itself (json's indented output is slow): byte for
+    byte what json.dumps(indent=2) writes, on every app at once (quotes in messages, a file that does not
+    parse whole) and on one with no finding."""
+    output = run("--format", "json", app, cwd=APPS).out
+    assert output == json.dumps(json.loads(output), indent=2, ensure_ascii=False) + "\n"
+
+
 def test_the_same_findings_from_worker_processes():
     from asynccheck import check
 
