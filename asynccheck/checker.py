@@ -83,7 +83,10 @@ class Project:
     declared: list[Requirement]
 
     def index(self, told: list[Facts]) -> Index:
-        return Index(told, {requirement.name for requirement in self.declared})
+        """The same index however the files were shared between workers: the facts in the order of their
+        files (the first of several modules that define a name is the one that wins)."""
+        ordered = sorted(told, key=lambda facts: (facts.path, facts.module))
+        return Index(ordered, {requirement.name for requirement in self.declared})
 
     def judge(self, index: Index, checked: int) -> tuple[str | None, list[Finding]]:
         """(why the app is out of scope, or None; the findings of the project rules). These judge the app as
