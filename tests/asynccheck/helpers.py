@@ -15,6 +15,12 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 HERE = Path(__file__).resolve().parent
 APPS = HERE / "apps"
 ROOT = HERE.parents[1]
+# An app at stage 00 with a requirements file and a test suite: only the drivers and the session are left.
+UNTOUCHED = {
+    "requirements.txt": "sqlalchemy[asyncio]\naiosqlite\n",
+    "db.py": "from sqlalchemy import create_engine\nengine = create_engine('sqlite:///./app.db')\n",
+    "tests/conftest.py": "import blockbuster\n",
+}
 
 
 class TextSnapshot(SingleFileSnapshotExtension):
