@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 from asynccheck import patterns
 from asynccheck.bindings import exports, read_after_commit
 from asynccheck.blocking import Candidate, candidates
-from asynccheck.kinds import CREATE_ASYNC_ENGINE, CREATE_ENGINE, Kind, matches, type_of, value_of, yielded_by
+from asynccheck.kinds import (
+    CREATE_ASYNC_ENGINE,
+    CREATE_ENGINE,
+    Kind,
+    is_state,
+    matches,
+    type_of,
+    value_of,
+    yielded_by,
+)
 from asynccheck.source import Function, Module, dotted_name
 
 TESTCLIENT = {"fastapi.testclient.TestClient", "starlette.testclient.TestClient"}
@@ -93,6 +102,7 @@ class Facts:
     alembic_env: bool = False  # Alembic's env.py: imports alembic's context
     sync_engine: bool = False  # makes a sync engine (create_engine, engine_from_config)
     orm: bool = False  # imports SQLAlchemy's ORM or asyncio layer, or SQLModel
+    state: dict[str, Kind] = field(default_factory=dict)  # `request.state.db = SessionLocal()`: db -> kind
 
 
 def facts(module: Module) -> Facts:
@@ -170,8 +180,27 @@ def facts(module: Module) -> Facts:
     found.sync_engine = any(
         matches(module.callee(call), CREATE_ENGINE) for call in module.calls_named("create_engine")
     )
+    if ".state." in module.text:
+        found.state = _state(module)
     if module.is_test:
         found.test = _test(module)
+    return found
+
+
+def _state(module: Module) -> dict[str, Kind]:
+    """What a function puts on a request's or an app's state (`request.state.db = SessionLocal()` in a
+    middleware, `app.state.engine = create_engine(...)` in a lifespan): the kind of each name, as the code
+    that reads `request.state.db` later sees it."""
+    found: dict[str, Kind] = {}
+    for function in module.functions:
+        for node in ast.walk(function.node):
+            if not isinstance(node, ast.Assign):
+                continue
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and is_state(target.value):
+                    kind = value_of(module, node.value, function)
+                    if kind is not None:
+                        found.setdefault(target.attr, kind)
     return found
 
 

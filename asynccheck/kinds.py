@@ -10,6 +10,7 @@ answer is a small symbolic expression, evaluated later against the whole project
     ("call", expr)          the result of calling it (a session factory gives a session)
     ("method", expr, name)  the result of calling a method on it (engine.begin() gives a connection)
     ("first", (expr, ...))  the first of these that is known
+    ("state", name)         what the project puts on `request.state.<name>` (or `app.state.<name>`)
 """
 
 import ast
@@ -22,7 +23,7 @@ from asynccheck.source import Binding, Function, Module, dotted_name
 # unresolved import can leave unknown: None).
 Kind: TypeAlias = (
     tuple[Literal["is"], str]
-    | tuple[Literal["value", "type", "yields"], str | None]
+    | tuple[Literal["value", "type", "yields", "state"], str | None]
     | tuple[Literal["call"], "Kind"]
     | tuple[Literal["method"], "Kind", str]
     | tuple[Literal["first"], tuple["Kind", ...]]
@@ -133,11 +134,18 @@ def value_of(module: Module, expr: ast.expr | None, function: Function | None, d
                 return known
         return value_of(module, found.value, scope, depth + 1)
     if isinstance(expr, ast.Attribute):
+        if is_state(expr.value):  # `request.state.db`: what the project puts there (facts.Facts.state)
+            return ("state", expr.attr)
         qualname = module.qualify(expr, function)
         return ("value", qualname) if qualname else None
     if isinstance(expr, ast.Call):
         return _call(module, expr, function, depth)
     return None
+
+
+def is_state(expr: ast.expr) -> bool:
+    """`request.state`, `app.state`, `request.app.state`: Starlette's per-request and per-app namespaces."""
+    return isinstance(expr, ast.Attribute) and expr.attr == "state"
 
 
 def _call(module: Module, call: ast.Call, function: Function | None, depth: int) -> Kind | None:

@@ -38,6 +38,11 @@ class Lookup:
         self.ambiguous = (
             {name for name in names if names.count(name) > 1} if len(set(names)) < len(names) else set()
         )
+        # what the project puts on request.state or app.state, by name (the first in file order wins)
+        self.state: dict[str, Kind] = {}
+        for facts in all_facts:
+            for name, kind in facts.state.items():
+                self.state.setdefault(name, kind)
         self._kinds: dict[Kind, str | None] = {}
         self._models: dict[str, bool] = {}
         self._fields: dict[str, set[str]] = {}
@@ -139,6 +144,8 @@ class Lookup:
                 return class_kind(qualname)
             case ("type", qualname) if self.class_of(qualname):
                 return f"instance:{self.class_of(qualname)}"
+            case ("state", name):
+                return self.kind(self.state.get(name), depth + 1)
             case (op, qualname):  # "value", "type" or "yields" of a module-level name
                 return self._named(op, qualname, depth)
 

@@ -20,8 +20,12 @@ def check(module: Module, index: Index) -> Iterator[Finding]:
         if not function.is_async:
             continue
         for candidate in candidates(module, function, own_sql=False):
-            if candidate.kind is not None and index.kind(candidate.kind) in SYNC:
-                continue  # a sync session or engine: AC503
+            if (
+                candidate.kind is not None
+                and candidate.kind[0] != "state"
+                and index.kind(candidate.kind) in SYNC
+            ):
+                continue  # a sync session or engine of its own: AC503 (one on request.state is not)
             fix = index.blocks(candidate)
             if fix is not None:
                 message = DIRECT.format(call=candidate.text, name=function.name, fix=fix)

@@ -71,6 +71,38 @@ def crud_app(route_body: str) -> dict[str, str]:
     }
 
 
+# A middleware that puts a session on every request's state, and a route that uses it.
+STATE_MIDDLEWARE = """
+    from fastapi import FastAPI, Request
+
+    from app.db import SessionLocal
+
+    app = FastAPI()
+
+    @app.middleware("http")
+    async def db_session(request: Request, call_next):
+        request.state.db = SessionLocal()
+        return await call_next(request)
+"""
+SYNC_DB = """
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    engine = create_engine("sqlite:///./app.db")
+    SessionLocal = sessionmaker(engine)
+"""
+STATE_ROUTE = "from fastapi import Request\n" + ROUTE + "async def r(request: Request):\n    {call}\n"
+
+
+def state_app(db: str, call: str = "request.state.db.commit()") -> dict[str, str]:
+    return {
+        "app/__init__.py": "",
+        "app/db.py": db,
+        "app/main.py": STATE_MIDDLEWARE,
+        "app/routes.py": STATE_ROUTE.format(call=call),
+    }
+
+
 def blocking_app(route_body: str, helpers: str = HELPERS) -> dict[str, str]:
     return {
         "app/__init__.py": "",
@@ -210,6 +242,13 @@ NEW_CASES = [
         "in-the-thread-pool",
     ),
     silent("AC507", blocking_app("    await anyio.to_thread.run_sync(lambda: helpers.pause())\n"), "lambda"),
+    fires("AC507", state_app(SYNC_DB), "sync-session-on-request-state"),
+    silent("AC507", state_app(SYNC_DB, "request.state.db.add(object())"), "no-io-method"),
+    silent(
+        "AC507",
+        state_app(ASYNC_DB.replace("SessionFactory", "SessionLocal"), "await request.state.db.commit()"),
+        "async-session-on-state",
+    ),
     # 05: un-awaited calls to the app's own coroutines, through a generic crud class's instance
     fires("AC508", crud_app("    return crud.item.get(session, 1).id\n"), "inherited-method"),
     fires("AC508", crud_app("    crud.item.latest(session)\n"), "own-method-discarded"),
