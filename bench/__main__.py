@@ -48,7 +48,7 @@ def parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--quick", action="store_true", help="seconds of load to prove the harness works")
     parser.add_argument("--duration", type=int, help="seconds per run for every case (wrk: whole seconds)")
-    parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument("--repetitions", type=int, default=2)
     parser.add_argument(
         "--out", type=Path, help="report folder (default bench/report, quick: bench/work/quick)"
     )

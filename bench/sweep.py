@@ -21,6 +21,10 @@ from bench.servers import Server, get, restart, start_proxy, start_server, tunin
 
 # After a run, wait this long for the server to finish requests wrk abandoned, then restart it instead.
 IDLE_LIMIT_S = 2.0
+# Unless it is sure not to finish them in that time: wrk leaves one request in flight per connection, and a
+# server that answered fewer than this many a second per connection left in flight is restarted at once
+# (1 / (2 * IDLE_LIMIT_S): twice the wait would not be enough).
+SURELY_BUSY_RATE = 1 / (2 * IDLE_LIMIT_S)
 # A run is "stalled" when it serves less than this share of what the same server served with one connection
 # while the server used less than BUSY_CPU of a core (stuck: a deadlocked server uses next to none); "late"
 # when it used more (working through a queue, on the CPU or waiting on a slow database).
@@ -149,6 +153,8 @@ def settle(server: Server, run: Run, label: str) -> str:
     """Leave the server idle and answering before the next run; restart it if it is not. Why it was."""
     if run.stalled:
         reason = "stalled"
+    elif run.rps < SURELY_BUSY_RATE * run.concurrency:
+        reason = "busy"  # waiting would only add IDLE_LIMIT_S to the restart
     else:
         idle, run.idle_wait_s = wait_until_idle(server.pid, limit_s=IDLE_LIMIT_S)
         run.idle_wait_s = round(run.idle_wait_s, 2)
