@@ -198,7 +198,9 @@ def measure_handoff(plan: Plan) -> dict[str, Any]:
 
 def profile_below_target(plan: Plan, results: dict[str, Any]) -> list[str]:
     """The final stage profiled where it falls furthest below the baseline with one connection, per local
-    database: the names of the profiles, written next to results.json."""
+    database: the names of the profiles, written next to results.json (in place of an earlier run's)."""
+    for earlier in plan.out.glob("profile-*.txt"):
+        earlier.unlink()
     names = []
     for case_key, endpoint in analysis.below_target(results):
         print(f"== profile: {plan.stages[-1].dir} {ENDPOINTS[endpoint].label} on {case_key}", flush=True)

@@ -20,7 +20,9 @@ def summary_rows(results: dict[str, Any]) -> list[Row]:
 
 
 def below_target(results: dict[str, Any]) -> list[tuple[str, str]]:
-    """Per local database, the endpoint where the final stage falls furthest below the baseline at c=1."""
+    """Per local database, the endpoint where the final stage falls furthest below the baseline at c=1, if it
+    is below it at all: profiled (bench/profiling.py) whether or not it misses C1_SHARE, so that every run's
+    report shows where a slower request spends its time."""
     data = Results(results)
     first = data.concurrency[0]
     found = []
@@ -31,7 +33,7 @@ def below_target(results: dict[str, Any]) -> list[tuple[str, str]]:
         known = {e: r for e, r in ratios.items() if r is not None}
         if known:
             worst = min(known, key=lambda e: known[e])
-            if known[worst] < C1_SHARE:
+            if known[worst] < 1:
                 found.append((case["key"], worst))
     return found
 
