@@ -40,6 +40,8 @@ ROOT = BENCH.parent
 WORK = BENCH / "work"
 # Where bench/tuned_app.py, the baseline tuned by configuration, answers what it really runs with.
 TUNED_SETTINGS_PATH = "/_bench/settings"
+# bench/profile_app.py drops the requests it profiled before this one: the readiness probe and the warm-up.
+PROFILE_RESTART_PATH = "/_bench/profile/restart"
 
 
 class HarnessError(RuntimeError):

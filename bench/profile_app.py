@@ -22,6 +22,8 @@ from pyinstrument.renderers import ConsoleRenderer
 from pyinstrument.session import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from bench import PROFILE_RESTART_PATH
+
 
 class ProfileEachRequest:
     def __init__(self, app: ASGIApp) -> None:
@@ -31,6 +33,11 @@ class ProfileEachRequest:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if scope["path"] == PROFILE_RESTART_PATH:  # the server is warm: only what comes next is profiled
+            self.sessions.clear()
+            await send({"type": "http.response.start", "status": 204, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
             return
         profiler = Profiler(interval=0.0001, async_mode="enabled")
         profiler.start()

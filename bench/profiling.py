@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench import ROOT, WORK, HarnessError
+from bench import PROFILE_RESTART_PATH, ROOT, WORK, HarnessError
 from bench.databases import database_url, seed
 from bench.environment import stage_python
 from bench.load import wrk
 from bench.plan import Case, Endpoint
 from bench.processes import PROCESSES, free_port, tail
-from bench.servers import Server, stage_env, wait_ready, warm_up
+from bench.servers import Server, get, stage_env, wait_ready, warm_up
 from tools import stages as manifest
 
 
@@ -33,6 +33,8 @@ def profile(stage: manifest.Stage, case: Case, endpoint: Endpoint, duration_s: i
         wait_ready(server)
         seed(stage, case)
         warm_up(server, (endpoint.key,), 20)
+        if get(server, PROFILE_RESTART_PATH, timeout_s=10) != 204:
+            raise HarnessError(f"the profiler did not drop the warm-up's requests:\n{tail(log)}")
         wrk(server, endpoint, 1, duration_s)
     finally:
         PROCESSES.stop(server.proc, grace_s=120.0)
