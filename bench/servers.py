@@ -117,21 +117,17 @@ def check_tuning(server: Server) -> None:
 
 def get(server: Server, path: str, timeout_s: float) -> int:
     """The status of a GET, 0 when there is no answer."""
-    try:
-        with urllib.request.urlopen(server.base + path, timeout=timeout_s) as response:
-            response.read()
-            status: int = response.status
-            return status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except (OSError, TimeoutError):
-        return 0
+    return _status(urllib.request.Request(server.base + path), timeout_s)
 
 
 def post(server: Server, path: str, body: dict[str, Any], timeout_s: float) -> int:
     """The status of a POST of `body` as JSON, 0 when there is no answer."""
     data = json.dumps(body).encode()
-    request = urllib.request.Request(server.base + path, data, {"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json"}
+    return _status(urllib.request.Request(server.base + path, data, headers), timeout_s)
+
+
+def _status(request: urllib.request.Request, timeout_s: float) -> int:
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
             response.read()
