@@ -23,7 +23,8 @@ from asynccheck.source import Binding, Function, Module, dotted_name
 # unresolved import can leave unknown: None).
 Kind: TypeAlias = (
     tuple[Literal["is"], str]
-    | tuple[Literal["value", "type", "yields", "state"], str | None]
+    | tuple[Literal["value", "type", "yields"], str | None]
+    | tuple[Literal["state"], str]
     | tuple[Literal["call"], "Kind"]
     | tuple[Literal["method"], "Kind", str]
     | tuple[Literal["first"], tuple["Kind", ...]]
