@@ -90,11 +90,18 @@ def take_turns(
     """The servers started, their stages' databases seeded afresh, then one run each per endpoint and
     concurrency, in an order rotated every repetition."""
     runs: list[Run] = []
+    # One server per database first: the app creates its tables when it starts, and two servers creating
+    # them in one new SQLite file at once race (one fails: "table users already exists").
+    first: dict[str, Server] = {}
+    for server in servers:
+        first.setdefault(server.url, server)
+    others = [server for server in servers if first[server.url] is not server]
     try:
-        for server in servers:
-            start_server(server, label)
-        for server in servers:
-            wait_ready(server)
+        for batch in (list(first.values()), others):
+            for server in batch:
+                start_server(server, label)
+            for server in batch:
+                wait_ready(server)
         for stage in dict.fromkeys(server.stage for server in servers):
             seed(stage, case)
         for server in servers:  # the endpoints it will be measured on
