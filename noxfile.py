@@ -135,7 +135,8 @@ def stage(session: nox.Session, stage: manifest.Stage, database: str) -> None:
     run_golden(session, stage, database_url(session, database), browser=database in BROWSER_DATABASES)
 
 
-# Examples per API operation; the short run inside `stage` uses tests/stage/test_fuzz.py's default.
+# Examples per API operation; the short run inside `stage` uses tests/stage/test_fuzz.py's default (CI runs
+# the PostgreSQL stage sessions with this number too: .ci/run).
 FUZZ_EXAMPLES = "50"
 
 
