@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import pickle
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
@@ -78,6 +79,9 @@ def _worker(share: list[SourceFile], number: int, project: Project, pipe: Connec
         pipe.send(RuntimeError(f"asynccheck worker failed: {error!r}"))
     finally:
         pipe.close()
+    # Everything is sent: end here, without freeing every tree node by node first (a quarter of a second per
+    # 1,000 modules, which the parent would wait for when it joins the worker).
+    os._exit(0)
 
 
 def _receive(pipe: Connection[Any, Any]) -> Any:
