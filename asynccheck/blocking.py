@@ -189,9 +189,7 @@ class Candidate:
 
 
 def _text(node: ast.Call) -> str:
-    text = dotted_name(node.func) or (
-        f"....{node.func.attr}" if isinstance(node.func, ast.Attribute) else "..."
-    )
+    text = dotted_name(node.func) or ast.unparse(node.func)  # `(folder / "name").write_text`
     return f"{text if len(text) <= 40 else '...' + text[-37:]}()"
 
 

@@ -11,6 +11,7 @@ answer is a small symbolic expression, evaluated later against the whole project
     ("method", expr, name)  the result of calling a method on it (engine.begin() gives a connection)
     ("first", (expr, ...))  the first of these that is known
     ("state", name)         what the project puts on `request.state.<name>` (or `app.state.<name>`)
+    ("joined", expr)        `expr / "name"`: a pathlib.Path when expr is one
 """
 
 import ast
@@ -28,6 +29,7 @@ Kind: TypeAlias = (
     | tuple[Literal["call"], "Kind"]
     | tuple[Literal["method"], "Kind", str]
     | tuple[Literal["first"], tuple["Kind", ...]]
+    | tuple[Literal["joined"], "Kind"]
 )
 
 SESSION, ASYNC_SESSION = "Session", "AsyncSession"
@@ -141,6 +143,9 @@ def value_of(module: Module, expr: ast.expr | None, function: Function | None, d
         return ("value", qualname) if qualname else None
     if isinstance(expr, ast.Call):
         return _call(module, expr, function, depth)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div):  # `folder / "name"`: a Path if folder is
+        left = value_of(module, expr.left, function, depth + 1)
+        return ("joined", left) if left else None
     return None
 
 

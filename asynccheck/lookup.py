@@ -144,6 +144,8 @@ class Lookup:
                 return class_kind(qualname)
             case ("type", qualname) if self.class_of(qualname):
                 return f"instance:{self.class_of(qualname)}"
+            case ("joined", inner):  # `folder / "name"`
+                return "pathlib.Path" if self.kind(inner, depth + 1) == "pathlib.Path" else None
             case ("state", name):
                 return self.kind(self.state.get(name), depth + 1)
             case (op, qualname):  # "value", "type" or "yields" of a module-level name

@@ -32,8 +32,8 @@ NO_DICT_METHOD = {"dict", "Dict", "Mapping", "MutableMapping", "list", "List", "
 WRAPPERS = {"Optional", "Annotated"}
 # v1 names imported from pydantic -> what to do instead
 IMPORTS = {
-    "BaseSettings": "it moved to the pydantic-settings package, and importing it from pydantic raises "
-    "PydanticImportError: `from pydantic_settings import BaseSettings`",
+    "BaseSettings": "Pydantic 2 moved it to the pydantic-settings package, and importing it from pydantic "
+    "there raises PydanticImportError: `from pydantic_settings import BaseSettings`",
     "validator": "Pydantic 2 warns PydanticDeprecatedSince20 for each use: use `field_validator`",
     "root_validator": "Pydantic 2 warns PydanticDeprecatedSince20 for each use: use `model_validator`",
     "parse_obj_as": "Pydantic 2 warns PydanticDeprecatedSince20: use `TypeAdapter(type).validate_python()`",

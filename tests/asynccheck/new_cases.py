@@ -235,6 +235,20 @@ NEW_CASES = [
         ),
         "passlib-context",
     ),
+    fires(
+        "AC507",
+        blocking_app(
+            "    (helpers.DATA / 'out.txt').write_text('x')\n", "from pathlib import Path\nDATA = Path('d')\n"
+        ),
+        "path-joined",
+    ),
+    silent(
+        "AC507",
+        blocking_app(
+            "    await (helpers.DATA / 'out.txt').write_text('x')\n", "import anyio\nDATA = anyio.Path('d')\n"
+        ),
+        "anyio-path-joined",
+    ),
     silent("AC507", blocking_app("    await asyncio.sleep(1)\n"), "asyncio-sleep"),
     silent(
         "AC507",

@@ -24,8 +24,8 @@ def test_exit_0_when_nothing_is_found(run, tmp_path):
 
 OLD_SETTINGS = "from pydantic import BaseSettings\n"
 OLD_SETTINGS_LINE = (
-    "main.py:1:22: AC008 `from pydantic import BaseSettings` is Pydantic 1's API: it moved to the "
-    "pydantic-settings package, and importing it from pydantic raises PydanticImportError: "
+    "main.py:1:22: AC008 `from pydantic import BaseSettings` is Pydantic 1's API: Pydantic 2 moved it to "
+    "the pydantic-settings package, and importing it from pydantic there raises PydanticImportError: "
     "`from pydantic_settings import BaseSettings` -> docs/reference/asynccheck.md#ac008"
 )
 
