@@ -47,9 +47,10 @@ def check(index: Index, found: Found, requirements: list[Requirement]) -> Iterat
         and not any(brings_greenlet(r) for r in sqlalchemy)
     ):
         declared = sqlalchemy[0] if sqlalchemy else None
+        allows = "this requirement allows" if declared else "an indirect requirement gets"
         message = (
-            "sqlalchemy without the asyncio extra: greenlet, which SQLAlchemy's asyncio layer needs, is not "
-            "installed; require sqlalchemy[asyncio]"
+            f"sqlalchemy without the asyncio extra: from SQLAlchemy 2.1 on, which {allows}, greenlet (which "
+            "its asyncio layer needs) is no longer installed with it; require sqlalchemy[asyncio]"
         )
         yield Finding(
             declared.path if declared else main, declared.line if declared else 1, 1, "AC102", message
