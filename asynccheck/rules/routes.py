@@ -102,6 +102,8 @@ def _def_endpoint(
 ) -> Iterator[Finding]:
     for arg in function.params():
         kind = _param_kind(module, index, function, arg)
+        if kind == ASYNC_SESSION and what == "dependency" and not _calls_on(function, arg.arg):
+            continue  # it hands the session on (a repository built around it): nothing here to await
         if kind in (SESSION, ASYNC_SESSION):
             text = SYNC_ROUTE if kind == SESSION else ASYNC_IN_DEF
             message = text.format(what=what, name=function.name)
@@ -149,6 +151,18 @@ def _sync_in_async(
                 kind = "session factory" if kind == FACTORY else kind.lower()
                 message = SYNC_CALL.format(call=_text(node), kind=kind, name=function.name)
                 yield module.finding(node, "AC503", message)
+
+
+def _calls_on(function: Function, name: str) -> bool:
+    """Whether the function calls a method of its parameter `name` (`db.execute(...)`), not only passes it."""
+    for call in function.calls:
+        root = call.node.func
+        if isinstance(root, ast.Attribute):
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id == name:
+                return True
+    return False
 
 
 def _global_calls(function: Function, names: set[str]) -> Iterator[Call]:

@@ -123,6 +123,28 @@ CASES = [
         "dependency",
     ),
     silent("AC502", app(SYNC_APP + ROUTE + "def r():\n    return {'ok': True}\n"), "no-database"),
+    fires(
+        "AC502",
+        app(
+            ASYNC_APP
+            + "def repo(db: Db):\n    return db.get(X, 1)\n"
+            + ROUTE
+            + "async def r(x=Depends(repo)):\n    pass\n",
+            ASYNC_DB,
+        ),
+        "def-dependency-calls-the-async-session",
+    ),
+    silent(
+        "AC502",
+        app(
+            ASYNC_APP
+            + "def repo(db: Db):\n    return Repo(db)\n"
+            + ROUTE
+            + "async def r(x=Depends(repo)):\n    pass\n",
+            ASYNC_DB,
+        ),
+        "def-dependency-hands-the-async-session-on",
+    ),
     silent(
         "AC502",
         app(ASYNC_APP + ROUTE + "async def r(db: Db):\n    return await db.get(X, 1)\n", ASYNC_DB),
