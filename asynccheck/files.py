@@ -34,6 +34,7 @@ class Found:
     directories: bool = False  # at least one path given is a directory
     seen: set[str] = field(default_factory=set)  # absolute paths already added
     bases: dict[Path, Path] = field(default_factory=dict)  # folder -> where its dotted module names start
+    top: Path | None = None  # the folder given (a file's folder): module names never start above it
 
 
 def is_requirements(name: str) -> bool:
@@ -51,14 +52,19 @@ def is_test(relative: PurePosixPath) -> bool:
     )
 
 
-def module_name(path: Path, bases: dict[Path, Path] | None = None) -> tuple[str, bool]:
-    """The dotted name `import` would use, counting the enclosing packages (those with __init__.py)."""
+def module_name(
+    path: Path, bases: dict[Path, Path] | None = None, top: Path | None = None
+) -> tuple[str, bool]:
+    """The dotted name `import` would use, counting the enclosing packages (those with __init__.py), and the
+    folders without one up to the project's own folder (namespace packages: `app/routes/items.py` is
+    `app.routes.items` when the project's requirements sit beside `app/`), but never above `top`."""
     folder = path.parent
     base = bases.get(folder) if bases is not None else None
     if base is None:
         base = folder
         while (base / "__init__.py").is_file() and base.parent != base:
             base = base.parent
+        base = _project_folder(base, top) or base
         if bases is not None:
             bases[folder] = base
     parts = [*path.parts[len(base.parts) : -1], path.stem]  # path relative to base, without .py
@@ -66,6 +72,30 @@ def module_name(path: Path, bases: dict[Path, Path] | None = None) -> tuple[str,
     if is_package:
         parts.pop()
     return ".".join(parts), is_package
+
+
+NAMESPACE_LEVELS = 4  # how many folders without __init__.py a module name may start above its own
+
+
+def _project_folder(base: Path, top: Path | None) -> Path | None:
+    """The folder a few levels above `base` that holds the project's requirements (or a src layout's `src`),
+    when every folder on the way is a namespace package (a name `import` accepts, with no __init__.py and no
+    requirements). None when there is none: module names then start at `base`, as for a flat app."""
+    folder = base
+    for _ in range(NAMESPACE_LEVELS + 1):
+        if folder != base and (folder.name == "src" or _holds_requirements(folder)):
+            return folder
+        if _holds_requirements(folder) or not folder.name.isidentifier() or folder in (top, folder.parent):
+            return None
+        folder = folder.parent
+    return None
+
+
+def _holds_requirements(folder: Path) -> bool:
+    try:
+        return any(is_requirements(entry.name) for entry in os.scandir(folder) if entry.is_file())
+    except OSError:
+        return False
 
 
 def discover(paths: list[str], excluded: Callable[[Path], bool] | None = None) -> Found:
@@ -79,6 +109,7 @@ def discover(paths: list[str], excluded: Callable[[Path], bool] | None = None) -
             found.errors.append(FileError(str(shown), "no such file or directory"))
         elif root.is_dir():
             found.directories = True
+            found.top = Path(os.path.abspath(root))
             before = len(found.python)
             for path in _walk(root):
                 if excluded is None or not excluded(path):
@@ -86,6 +117,7 @@ def discover(paths: list[str], excluded: Callable[[Path], bool] | None = None) -
             if len(found.python) == before:
                 found.errors.append(FileError(str(shown), "no Python file in this directory"))
         else:
+            found.top = Path(os.path.abspath(root)).parent
             _add(found, root, shown.parent, PurePosixPath(shown.name))
             for path in sorted(root.resolve().parent.iterdir()):
                 if path.is_file() and is_requirements(path.name):
@@ -103,7 +135,7 @@ def _add(found: Found, path: Path, root: PurePosixPath, relative: PurePosixPath)
     if not path.name.endswith(".py") and is_requirements(path.name):  # none of those names ends in .py
         found.requirements.append((path, shown))
     else:
-        module, is_package = module_name(Path(absolute), found.bases)
+        module, is_package = module_name(Path(absolute), found.bases, found.top)
         found.python.append(SourceFile(path, shown, module, is_package, is_test(relative)))
 
 

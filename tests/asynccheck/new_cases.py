@@ -111,6 +111,14 @@ def blocking_app(route_body: str, helpers: str = HELPERS) -> dict[str, str]:
     }
 
 
+def namespace(files: dict[str, str]) -> dict[str, str]:
+    """The same app with no __init__.py (namespace packages), its requirements beside `app/`."""
+    return {
+        "requirements.txt": "fastapi\n",
+        **{k: v for k, v in files.items() if not k.endswith("__init__.py")},
+    }
+
+
 SQLMODEL_DB = """
     from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
     {import_}
@@ -249,6 +257,7 @@ NEW_CASES = [
         ),
         "anyio-path-joined",
     ),
+    fires("AC507", namespace(blocking_app("    helpers.pause()\n")), "helper-in-a-namespace-package"),
     silent("AC507", blocking_app("    await asyncio.sleep(1)\n"), "asyncio-sleep"),
     silent(
         "AC507",
