@@ -157,11 +157,10 @@ def _calls_on(function: Function, name: str) -> bool:
     """Whether the function calls a method of its parameter `name` (`db.execute(...)`), not only passes it."""
     for call in function.calls:
         root = call.node.func
-        if isinstance(root, ast.Attribute):
-            while isinstance(root, ast.Attribute):
-                root = root.value
-            if isinstance(root, ast.Name) and root.id == name:
-                return True
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if root is not call.node.func and isinstance(root, ast.Name) and root.id == name:
+            return True
     return False
 
 

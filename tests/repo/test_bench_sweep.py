@@ -22,7 +22,8 @@ def test_a_second_server_on_a_database_starts_once_the_first_answers(monkeypatch
     monkeypatch.setattr(sweep, "seed", lambda stage, case: None)
     monkeypatch.setattr(sweep, "warm_up", lambda server, endpoints, requests: None)
     case = replace(CASES[0], endpoints=())  # SQLite, and nothing to measure: only the start-up
-    first, last = stages.load()[0], stages.load()[-1]
+    every = stages.load()
+    first, last = every[0], every[-1]
     servers = [
         Server(stage, case, f"sqlite:///{stage.dir}.db", config)
         for config in CONFIGS.values()
